@@ -1,0 +1,3 @@
+import os
+os.environ.setdefault('MPLBACKEND', 'Agg')
+os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')

@@ -1,0 +1,66 @@
+"The installed `mtl_bio` console script, as a user runs it."
+import json, subprocess, sys
+from pathlib import Path
+import pandas as pd
+import pytest
+
+def mtl(*args, cwd=None):
+    return subprocess.run(['mtl_bio', *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+def test_help_lists_subcommands():
+    r = mtl('--help')
+    assert r.returncode == 0
+    for cmd in ['demo', 'train', 'predict', 'info']: assert f'  {cmd} ' in r.stdout
+    r = mtl('train', '--help')
+    assert r.returncode == 0 and '--out' in r.stdout and '--overwrite' in r.stdout
+
+def test_version_matches_package():
+    import mtl_bio
+    assert mtl('--version').stdout.strip() == mtl_bio.__version__
+
+@pytest.fixture(scope='module')
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp('cli')/'demo'
+    r = mtl('demo', '--out', out, '--rows', 1500, '--epochs', 3, '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert 'test  (stratified split' in r.stdout and 'baseline' in r.stdout
+    return out
+
+def test_demo_then_predict_and_info(demo_run, tmp_path):
+    r = mtl('predict', demo_run, demo_run/'example_data.csv', '--out', tmp_path/'p.csv', '--keep', 'group')
+    assert r.returncode == 0, r.stderr
+    p = pd.read_csv(tmp_path/'p.csv')
+    assert len(p) == 1500 and {'group', 'cls', 'tags', 'y0_pred', 'y1_pred'} <= set(p.columns)
+    r = mtl('info', demo_run)
+    assert r.returncode == 0 and 'task cls: multiclass, 4 classes' in r.stdout
+
+def test_refuses_to_overwrite(demo_run):
+    before = (demo_run/'metrics.json').read_text()
+    r = mtl('demo', '--out', demo_run, '--rows', 1500, '--epochs', 1, '--quiet')
+    assert r.returncode == 2 and 'output folder exists' in r.stderr and 'Traceback' not in r.stderr
+    assert (demo_run/'metrics.json').read_text() == before
+
+def test_clear_errors(demo_run, tmp_path):
+    (tmp_path/'corrupt.pt').write_bytes((demo_run/'model.pt').read_bytes()[:500])
+    r = mtl('predict', tmp_path/'corrupt.pt', demo_run/'example_data.csv', '--out', tmp_path/'x.csv')
+    assert r.returncode == 2 and "corrupt.pt': not a readable checkpoint" in r.stderr
+    assert not (tmp_path/'x.csv').exists()
+    df = pd.read_csv(demo_run/'example_data.csv').drop(columns=['f4'])
+    df.to_csv(tmp_path/'nof4.csv', index=False)
+    r = mtl('predict', demo_run, tmp_path/'nof4.csv', '--out', tmp_path/'x.csv')
+    assert r.returncode == 2 and "nof4.csv', column 'f4': missing column(s) 'f4'" in r.stderr
+    (tmp_path/'run.yaml').write_text('data: {path: nope.csv}\ntasks: [{name: cls, kind: multiclass}]\n')
+    r = mtl('train', tmp_path/'run.yaml', '--out', tmp_path/'r')
+    assert r.returncode == 2 and "nope.csv': no such file" in r.stderr
+    (tmp_path/'bad.yaml').write_text('tasks: [{name: cls, kind: multiclass\n')
+    r = mtl('train', tmp_path/'bad.yaml', '--out', tmp_path/'r')
+    assert r.returncode == 2 and "bad.yaml': not valid YAML" in r.stderr
+    assert not (tmp_path/'r').exists()
+
+def test_train_from_config_with_unknown_label_names_row(demo_run, tmp_path):
+    df = pd.read_csv(demo_run/'example_data.csv')
+    df.loc[17, 'cls'] = 'Q'
+    df.to_csv(tmp_path/'data.csv', index=False)
+    (tmp_path/'run.yaml').write_text('data: {path: data.csv}\ntasks: [{name: cls, kind: multiclass, classes: [A, B, C, D]}]\ntrain: {epochs: 1}\n')
+    r = mtl('train', tmp_path/'run.yaml', '--out', tmp_path/'r', '--quiet')
+    assert r.returncode == 2 and "data.csv', column 'cls', row 17: unknown label 'Q'" in r.stderr
