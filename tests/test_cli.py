@@ -1,11 +1,9 @@
 "The installed `mtl_bio` console script, as a user runs it."
-import json, subprocess, sys
 from pathlib import Path
 import pandas as pd
 import pytest
 
-def mtl(*args, cwd=None):
-    return subprocess.run(['mtl_bio', *map(str, args)], capture_output=True, text=True, cwd=cwd)
+from conftest import mtl
 
 def test_help_lists_subcommands():
     r = mtl('--help')

@@ -1,15 +1,13 @@
 "The sequence pipeline as users run it: the parameterised notebook (papermill) and the mtl_bio dna-* commands."
-import json, subprocess
+import json
 from pathlib import Path
 import numpy as np, pandas as pd
 import papermill as pm
 import pytest
 from mtl_bio.dna.example import example_sequences
+from conftest import mtl
 
 ROOT = Path(__file__).resolve().parents[1]
-
-def mtl(*args, cwd=None):
-    return subprocess.run(['mtl_bio', *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 def test_dna_notebook_learns_the_planted_motifs(tmp_path):
     out = tmp_path/'run'
