@@ -1,0 +1,77 @@
+"Terpene synthase pipeline: papermill runs (generated data; real MARTS-DB when present), the tiny-ESM-2 path end to end, and the commands."
+import os, json
+from pathlib import Path
+import numpy as np, pandas as pd, pytest, papermill as pm
+from conftest import mtl
+
+ROOT = Path(__file__).resolve().parents[1]
+NB = ROOT/'nbs'/'tutorials'/'terpene_products.ipynb'
+DATA = Path(os.environ.get('MTL_BIO_DATA', ROOT.parent/'shared'/'data'))
+MARTS = DATA/'marts_db'/'marts_db_reactions.csv'
+
+def _run(tmp_path, **params):
+    pm.execute_notebook(str(NB), str(tmp_path/'out.ipynb'), parameters={'out_dir': str(tmp_path/'nb'), **params}, kernel_name='python3', progress_bar=False)
+    return tmp_path/'nb'
+
+def test_tutorial_generated(tmp_path):
+    out = _run(tmp_path)
+    m = json.loads((out/'run'/'metrics.json').read_text())['test']
+    assert m['products']['macro_f1'] > 0.6 and m['products']['mAP'] > m['products']['baseline']['mAP'] + 0.3
+    assert m['terpene_type']['accuracy'] > m['terpene_type']['baseline']['accuracy'] + 0.3
+    cv = pd.read_csv(out/'cv'/'cv_per_fold.csv')
+    assert set(cv.method) == {'model', 'random', 'prior', 'nearest_neighbour'} and len(cv) == 12
+    folds = pd.read_csv(out/'cv'/'folds.csv')
+    assert (folds.groupby('identity_group').fold.nunique() == 1).all()
+
+def test_tutorial_tiny_esm2(tmp_path):
+    "The ESM-2 path end to end with a tiny random ESM2: embeddings cached, a second run computes nothing"
+    out = _run(tmp_path, embedding='esm2', epochs=3, cv_folds=0)
+    assert (out/'run'/'model.pt').exists() and list((out/'esm_cache').rglob('*.npz'))
+    cfg = json.loads((out/'run'/'config.json').read_text())
+    assert cfg['features']['embedding'] == 'esm2' and cfg['model']['encoder']['n_embed'] == 32
+    from mtl_bio.runs import load_predictor
+    from mtl_bio.terpene.data import load_marts
+    pred = load_predictor(out/'run')
+    enz, _ = load_marts(out/'example_marts.csv')
+    pred.featurizer.transform(enz.head(20))
+    assert pred.featurizer._esm.n_computed == 0
+
+@pytest.mark.skipif(not MARTS.exists(), reason=f"real MARTS-DB not found at {MARTS} (set MTL_BIO_DATA to the shared data folder)")
+def test_tutorial_real_marts(tmp_path):
+    out = _run(tmp_path, marts_path=str(MARTS), top_k=30, epochs=60, cv_folds=0)
+    m = json.loads((out/'run'/'metrics.json').read_text())
+    assert m['split']['train'] + m['split']['valid'] + m['split']['test'] == 1345
+    t = m['test']['products']
+    assert t['mAP'] > t['baseline']['mAP'] + 0.2 and t['macro_f1'] > 0.25
+    assert m['test']['terpene_type']['accuracy'] > 0.8
+
+def test_cli_train_predict(tmp_path):
+    from mtl_bio.terpene.data import example_enzymes
+    example_enzymes(n_families=12, per_family=6, seed=3).to_csv(tmp_path/'m.csv', index=False)
+    r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'run'), '--top_k', '8', '--epochs', '5', '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert 'products: macro_f1=' in r.stdout
+    (tmp_path/'new.fasta').write_text('>ok1\nMKVLSTAAGWLLDDTTDEQ*\n>bad\nMK*LV\n>ok2\nmkdddllee\n')
+    r = mtl('tps-predict', str(tmp_path/'run'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'p.csv'))
+    assert r.returncode == 2 and "row 3: invalid character '*' at position 3" in r.stderr and not (tmp_path/'p.csv').exists()
+    r = mtl('tps-predict', str(tmp_path/'run'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'p.csv'), '--on_invalid', 'drop', '--top_k', '3')
+    assert r.returncode == 0, r.stderr
+    p = pd.read_csv(tmp_path/'p.csv')
+    assert p.id.tolist() == ['ok1', 'ok2'] and {'product_1', 'prob_1', 'products_called', 'terpene_type'} <= set(p.columns)
+    assert pd.read_csv(tmp_path/'p.invalid.csv').id.tolist() == ['bad']
+    r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'run'))
+    assert r.returncode == 2 and 'exists' in r.stderr
+    r = mtl('tps-predict', str(tmp_path/'nope'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'q.csv'))
+    assert r.returncode == 2 and 'no checkpoint' in r.stderr
+
+def test_cli_bad_marts(tmp_path):
+    from mtl_bio.terpene.data import example_enzymes
+    ex = example_enzymes(n_families=4, per_family=3, seed=0)
+    ex.loc[5, 'Aminoacid_sequence'] = 'MKV1L'
+    ex.to_csv(tmp_path/'m.csv', index=False)
+    r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'run'))
+    assert r.returncode == 2 and "m.csv', column 'Aminoacid_sequence', row 7: invalid character '1'" in r.stderr
+    assert not (tmp_path/'run').exists()
+    ex.drop(columns='Kingdom').to_csv(tmp_path/'m2.csv', index=False)
+    r = mtl('tps-train', str(tmp_path/'m2.csv'), '--out', str(tmp_path/'run'))
+    assert r.returncode == 2 and 'Kingdom' in r.stderr
