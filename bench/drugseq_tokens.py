@@ -1,0 +1,92 @@
+"""Per-gene tokens (the original architecture) vs patch tokens (the library default) for the DRUG-seq Transformer, on CPU.
+
+1. Speed and memory at the original screen's size: a generated 768-well x 2,541-gene screen, batches of 32 wells, one
+   training step = forward + loss + backward + AdamW step. Each tokenisation runs in its own process so that its peak
+   resident memory (ru_maxrss) is its own; the increase over the resident memory just before the first batch is the
+   training step's own peak.
+2. Validation loss where the per-gene baseline is affordable: 256 genes, the pipeline's 80/20 split and training,
+   the same number of epochs for both.
+
+    python bench/drugseq_tokens.py                      # full run (the per-gene batches at 2,541 genes take minutes each)
+    python bench/drugseq_tokens.py --gene_batches 2 --epochs 10
+"""
+import argparse, json, resource, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np
+
+def step_bench(tokens, n_genes, n_batches, bs, threads):
+    import torch
+    from mtl_bio.core import set_seed
+    from mtl_bio.model import build_model
+    from mtl_bio.losses import mtl_loss
+    from mtl_bio.drugseq.data import example_screen
+    from mtl_bio.drugseq.model import drugseq_tasks, drugseq_model_config
+    torch.set_num_threads(threads)
+    ex = example_screen(768, n_genes, seed=0)
+    tasks = drugseq_tasks(ex.scores)
+    for t in tasks: t.fit(ex.obs)
+    X = ex.expr.to_numpy(); X = (X - X.mean(0)) / X.std(0)
+    ys = [t.encode(ex.obs) for t in tasks]
+    set_seed(0)
+    model = build_model(tasks, n_genes, **drugseq_model_config(n_genes, tokens=tokens)).train()
+    loss = mtl_loss(tasks, ys)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
+    rng = np.random.default_rng(0)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    times = []
+    for _ in range(n_batches):
+        idx = rng.choice(len(X), bs, replace=False)
+        xb = torch.tensor(X[idx], dtype=torch.float32); yb = [torch.tensor(y[idx]) for y in ys]
+        t0 = time.perf_counter()
+        opt.zero_grad(); l = loss(model(xb), *yb); l.backward(); opt.step()
+        times.append(time.perf_counter() - t0)
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {'tokens': tokens, 'n_tokens': model.encoder.n_tokens, 'batch_s': times, 'median_s': float(np.median(times)),
+            'peak_rss_mb': rss1/1024, 'step_peak_mb': (rss1-rss0)/1024}
+
+def valid_loss(n_genes, epochs, seed):
+    import pandas as pd
+    from mtl_bio.drugseq.data import example_screen
+    from mtl_bio.drugseq.train import train_drugseq
+    ex = example_screen(768, n_genes, n_programme=20, seed=seed)
+    res = {}
+    for tokens in ('gene', 'patch'):
+        out = Path(tempfile.mkdtemp())/tokens
+        t0 = time.perf_counter()
+        train_drugseq(ex, out, {'architecture': {'tokens': tokens}, 'train': {'epochs': epochs, 'quiet': True}, 'embedding': 'pca'})
+        h = pd.read_csv(out/'history.csv')
+        res[tokens] = {'best_valid_loss': float(h.valid_loss.min()), 'last_valid_loss': float(h.valid_loss.iloc[-1]),
+                       'epoch_s': (time.perf_counter()-t0)/epochs}
+    return res
+
+if __name__=='__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--genes', type=int, default=2541)
+    ap.add_argument('--gene_batches', type=int, default=3, help='timed batches of the per-gene baseline')
+    ap.add_argument('--patch_batches', type=int, default=20)
+    ap.add_argument('--bs', type=int, default=32)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--small_genes', type=int, default=256)
+    ap.add_argument('--epochs', type=int, default=15)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--_child', nargs=2)
+    a = ap.parse_args()
+    if a._child:
+        tokens, n = a._child
+        print(json.dumps(step_bench(tokens, a.genes, int(n), a.bs, a.threads))); sys.exit()
+    runs = {}
+    for tokens, n in (('gene', a.gene_batches), ('patch', a.patch_batches)):
+        cmd = [sys.executable, __file__, '--_child', tokens, str(n), '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
+        runs[tokens] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    g, p = runs['gene'], runs['patch']
+    print(f"training step, batch {a.bs}, 768 x {a.genes} generated screen, CPU ({a.threads} threads):")
+    print(f"{'':28s}{'tokens':>8s}{'median s/batch':>16s}{'peak RSS MB':>13s}{'step peak MB':>14s}  batches timed")
+    for name, r in (('per-gene (original)', g), ('patch (library default)', p)):
+        print(f"{name:28s}{r['n_tokens']:>8d}{r['median_s']:>16.3f}{r['peak_rss_mb']:>13.0f}{r['step_peak_mb']:>14.0f}  {len(r['batch_s'])}")
+    print(f"speed-up per batch: {g['median_s']/p['median_s']:.0f}x   peak RSS ratio: {g['peak_rss_mb']/p['peak_rss_mb']:.1f}x   "
+          f"step peak ratio: {g['step_peak_mb']/max(p['step_peak_mb'], 1):.1f}x")
+    v = valid_loss(a.small_genes, a.epochs, a.seed)
+    print(f"\nvalidation loss at {a.small_genes} genes, 768 wells, 80/20 stratified split (seed 614), {a.epochs} epochs of fit_one_cycle:")
+    for k, name in (('gene', 'per-gene (original)'), ('patch', 'patch (library default)')):
+        print(f"{name:28s} best {v[k]['best_valid_loss']:.4f}  last {v[k]['last_valid_loss']:.4f}  ({v[k]['epoch_s']:.1f} s/epoch)")
+    print(f"patch / per-gene best validation loss: {v['patch']['best_valid_loss']/v['gene']['best_valid_loss']:.3f}")
