@@ -15,12 +15,12 @@ def _screen(tmp_path, **kw):
     ex = example_screen(**{'n_wells': 240, 'n_genes': 200, 'n_programme': 12, 'n_strong': 3, 'n_dmso': 24, 'seed': 0, **kw})
     return ex, write_screen(ex, tmp_path/'screen')
 
-def _check_exports(folder, n_wells, n_genes, latent=32):
+def _check_exports(folder, n_wells, n_genes, latent=32, scores=('pseudotime_z', 'cytoscore_z', 'Tscore_z')):
     for f in EXPORTS: assert (folder/f).exists(), f
     w = pd.read_csv(folder/'wells.csv')
     assert len(w) == n_wells and w[['activated_prob', 'activation_pred', 'latent_norm', 'dmso_euclidean', 'dmso_cosine']].notna().all().all()
     assert w.activated_prob.between(0, 1).all() and (w.dmso_euclidean >= 0).all()
-    assert {'pseudotime_z_pred', 'cytoscore_z_pred', 'Tscore_z_pred', 'is_control', 'in_reference'} <= set(w.columns)
+    assert {f'{c}_pred' for c in scores} | {'is_control', 'in_reference'} <= set(w.columns)
     z = pd.read_csv(folder/'latent.csv'); assert z.shape == (n_wells, latent + 1) and (z.well == w.well).all()
     c = pd.read_csv(folder/'compounds.csv')
     assert c['rank'].tolist() == list(range(1, len(c)+1)) and c.n_wells.sum() == n_wells
@@ -100,7 +100,7 @@ def test_pbmc_demonstration(tmp_path):
     r = mtl('drugseq-train', tmp_path/'pbmc.h5ad', '--scores', 'S_score,G2M_score,percent_mito', '--label', 't_cell', '--compound', 'bulk_labels',
             '--cluster', 'louvain', '--control', 'CD14+ Monocyte', '--out', tmp_path/'run', '--epochs', '15', '--quiet')
     assert r.returncode == 0, r.stderr
-    w, c, g = _check_exports(tmp_path/'run', 700, 765)
+    w, c, g = _check_exports(tmp_path/'run', 700, 765, scores=('S_score', 'G2M_score', 'percent_mito'))
     m = json.loads((tmp_path/'run'/'metrics.json').read_text())['valid']['activated']
     assert m['macro_f1'] > 0.8 and m['mAP'] > 0.8, m   # T cells vs other from expression
     assert c.compound.iloc[-1] == 'CD14+ Monocyte' or c.set_index('compound').loc['CD14+ Monocyte', 'rank'] > 5
