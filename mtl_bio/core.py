@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 
 # %% auto #0
-__all__ = ['MtlBioError', 'input_error', 'check_columns', 'numeric_matrix', 'read_table', 'set_seed', 'default_device',
-           'atomic_write', 'save_json', 'load_json', 'check_out_dir', 'staged_dir', 'prediction_files',
-           'write_predictions']
+__all__ = ['MtlBioError', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix', 'read_table', 'set_seed',
+           'default_device', 'atomic_write', 'save_json', 'load_json', 'check_out_dir', 'staged_dir',
+           'prediction_files', 'write_predictions']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -41,6 +41,11 @@ def check_columns(df:pd.DataFrame, # The table to check
         shown = ', '.join(map(repr, list(df.columns)[:20])) + (' ...' if len(df.columns)>20 else '')
         raise input_error(f"missing column(s) {', '.join(map(repr, missing))}; the table has {shown}",
                           file=file, column=missing[0])
+
+# %% ../nbs/00_core.ipynb #6225bb4d
+def is_missing(v)->bool:
+    "Is the cell value `v` empty: None, NaN, or blank text?"
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and v.strip()=='')
 
 # %% ../nbs/00_core.ipynb #8c08356f
 def numeric_matrix(df:pd.DataFrame, # The table

@@ -19,8 +19,8 @@ from .plots import *
 
 # %% auto #0
 __all__ = ['FEATURIZERS', 'DEFAULTS', 'CKPT_FORMAT', 'PIPELINE_MODULES', 'register_featurizer', 'featurizer_from_dict',
-           'ColumnFeaturizer', 'run_config', 'merge_config', 'predict_outputs', 'outputs_frame', 'Predictor',
-           'save_checkpoint', 'load_predictor', 'RunResult', 'format_metrics', 'train_run']
+           'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config', 'predict_outputs', 'outputs_frame',
+           'Predictor', 'save_checkpoint', 'load_predictor', 'RunResult', 'format_metrics', 'train_run']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
 FEATURIZERS = {}
@@ -81,22 +81,31 @@ DEFAULTS = {
     'eval': {'k': 3},
 }
 
+def check_sections(cfg:dict, # The user's config
+                   defaults:dict, # Every allowed section; a mapping section lists its allowed keys and their defaults
+                   source=None, # The config file, for messages
+                   open_sections=(), # Mapping sections that take any key
+                  )->dict:
+    "A deep copy of `defaults` updated section by section from `cfg`; unknown sections and keys are errors. A section whose default is not a mapping (`tasks`) is taken as given."
+    if not isinstance(cfg, dict): raise input_error("the config must be a mapping", file=source)
+    bad = set(cfg) - set(defaults)
+    if bad: raise input_error(f"unknown section(s) {sorted(bad)}; allowed: {sorted(defaults)}", file=source, column=sorted(bad)[0])
+    out = copy.deepcopy(defaults)
+    for sec, v in cfg.items():
+        if not isinstance(defaults[sec], dict): out[sec] = v; continue
+        if v is None: continue
+        if not isinstance(v, dict): raise input_error("must be a mapping", file=source, column=sec)
+        if sec not in open_sections:
+            bad = set(v) - set(defaults[sec])
+            if bad: raise input_error(f"unknown key(s) {sorted(bad)}; allowed: {sorted(defaults[sec])}", file=source, column=f'{sec}.{sorted(bad)[0]}')
+        out[sec].update(v)
+    return out
+
 def run_config(cfg:dict, # User config; missing keys take `DEFAULTS`
                source=None, # The config file, for messages
               )->dict:
     "A complete, checked run config."
-    if not isinstance(cfg, dict): raise input_error("the config must be a mapping", file=source)
-    bad = set(cfg) - set(DEFAULTS)
-    if bad: raise input_error(f"unknown section(s) {sorted(bad)}; allowed: {sorted(DEFAULTS)}", file=source, column=sorted(bad)[0])
-    out = copy.deepcopy(DEFAULTS)
-    for sec, v in cfg.items():
-        if sec=='tasks': out['tasks'] = v; continue
-        if v is None: continue
-        if not isinstance(v, dict): raise input_error("must be a mapping", file=source, column=sec)
-        if sec!='features':
-            bad = set(v) - set(DEFAULTS[sec])
-            if bad: raise input_error(f"unknown key(s) {sorted(bad)}; allowed: {sorted(DEFAULTS[sec])}", file=source, column=f'{sec}.{sorted(bad)[0]}')
-        out[sec].update(v)
+    out = check_sections(cfg, DEFAULTS, source, open_sections=('features',))
     out['tasks'] = [t.to_dict() for t in tasks_from_config(out['tasks'], source)]
     return out
 

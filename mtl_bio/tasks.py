@@ -18,8 +18,6 @@ LOSS_OPTIONS = {'ce': {'label_smoothing', 'class_weights'}, 'bce': {'class_weigh
                 'focal': {'alpha', 'gamma', 'class_weights'}, 'mse': set()}
 
 # %% ../nbs/01_tasks.ipynb #cbf779c1
-def _missing(v)->bool: return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and v.strip()=='')
-
 def _label(v)->str:
     "Labels are compared as strings, so 1 read from CSV and '1' from YAML are the same class"
     if isinstance(v, (float, np.floating)) and float(v).is_integer(): v = int(v)
@@ -116,7 +114,7 @@ def tasks_from_config(specs:list, # Task dicts (or `Task`s)
 
 # %% ../nbs/01_tasks.ipynb #1bf89710
 def _split_labels(v, sep)->list:
-    return [s for s in (p.strip() for p in str(v).split(sep)) if s] if not _missing(v) else None
+    return [s for s in (p.strip() for p in str(v).split(sep)) if s] if not is_missing(v) else None
 
 def _task_fit(self:Task, df:pd.DataFrame, file=None)->Task:
     "Learn classes (if not given) and regression statistics from training rows `df`."
@@ -131,7 +129,7 @@ def _task_fit(self:Task, df:pd.DataFrame, file=None)->Task:
     elif self.classes is None:
         col = df[self.columns[0]]
         if self.kind=='multilabel': labels = {l for v in col for l in (_split_labels(v, self.sep) or [])}
-        else: labels = {_label(v) for v in col if not _missing(v)}
+        else: labels = {_label(v) for v in col if not is_missing(v)}
         if not labels: raise input_error("no training row has a label", file=file, column=self.columns[0])
         if self.kind=='binary' and len(labels)!=2:
             raise input_error(f"a binary task needs exactly two distinct values, found {sorted(labels)}", file=file, column=self.columns[0])
@@ -158,9 +156,9 @@ def _task_encode(self:Task, df:pd.DataFrame, file=None)->np.ndarray:
         if _label(v) not in idx: raise input_error(f"unknown label {_label(v)!r}; known: {self.classes[:20]}", file=file, column=c, row=i)
         return idx[_label(v)]
     if self.kind=='multiclass':
-        return np.array([-1 if _missing(v) else _id(v, i) for i,v in col.items()], dtype=np.int64)
+        return np.array([-1 if is_missing(v) else _id(v, i) for i,v in col.items()], dtype=np.int64)
     if self.kind=='binary':
-        return np.array([[np.nan if _missing(v) else _id(v, i)] for i,v in col.items()], dtype=np.float32)
+        return np.array([[np.nan if is_missing(v) else _id(v, i)] for i,v in col.items()], dtype=np.float32)
     y = np.zeros((len(df), len(self.classes)), dtype=np.float32)
     for k,(i,v) in enumerate(col.items()):
         labels = _split_labels(v, self.sep)

@@ -63,7 +63,7 @@ def check_labels(values, file=None, column='label')->np.ndarray:
     "0/1 labels as int64; anything else raises, naming the row."
     out = np.empty(len(values), dtype=np.int64)
     for i,v in enumerate(values):
-        s = str(v).strip().lower() if v is not None and not (isinstance(v, float) and np.isnan(v)) else ''
+        s = '' if is_missing(v) else str(v).strip().lower()
         if s in _TRUE: out[i] = 1
         elif s in _FALSE: out[i] = 0
         else: raise input_error(f"label {v!r} is not 0 or 1" if s else "missing label", file=file, column=column, row=i)
@@ -71,7 +71,7 @@ def check_labels(values, file=None, column='label')->np.ndarray:
 
 def check_names(values, file=None, column='x', unique:bool=False)->np.ndarray:
     "Non-empty names as strings; with `unique`, no name twice."
-    out = np.array([str(v).strip() if v is not None and not (isinstance(v, float) and np.isnan(v)) else '' for v in values], dtype=object)
+    out = np.array(['' if is_missing(v) else str(v).strip() for v in values], dtype=object)
     empty = np.flatnonzero(out=='')
     if len(empty): raise input_error("missing value", file=file, column=column, row=int(empty[0]))
     if unique:

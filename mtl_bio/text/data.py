@@ -4,12 +4,12 @@
 
 # %% ../../nbs/41_text_data.ipynb #38d8360b
 from __future__ import annotations
-import copy
 from importlib.resources import files
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 from ..core import *
 from ..tasks import tasks_from_config
+from ..runs import check_sections
 from .encoder import DEFAULT_MODEL, POOLINGS
 
 # %% auto #0
@@ -56,16 +56,8 @@ def text_config(config, # A dict, or the path of a YAML/JSON file
         from mtl_bio.cli import load_config
         source = Path(config); config = load_config(source)
     base = Path(source).parent if source else None
-    bad = set(config) - set(TEXT_DEFAULTS)
-    if bad: raise input_error(f"unknown section(s) {sorted(bad)}; allowed: {sorted(TEXT_DEFAULTS)}", file=source, column=sorted(bad)[0])
-    cfg = copy.deepcopy(TEXT_DEFAULTS)
-    for sec, v in config.items():
-        if sec=='tasks' or v is None: continue
-        if not isinstance(v, dict): raise input_error("must be a mapping", file=source, column=sec)
-        bad = set(v) - set(cfg[sec])
-        if bad: raise input_error(f"unknown key(s) {sorted(bad)}; allowed: {sorted(cfg[sec])}", file=source, column=f'{sec}.{sorted(bad)[0]}')
-        cfg[sec].update(v)
-    cfg['tasks'] = _task_list(config.get('tasks'), source)
+    cfg = check_sections(config, TEXT_DEFAULTS, source)
+    cfg['tasks'] = _task_list(cfg['tasks'], source)
     m = cfg['model']
     if m['pooling'] not in POOLINGS: raise input_error(f"unknown pooling {m['pooling']!r}; use one of {POOLINGS}", file=source, column='model.pooling')
     for sec, key in (('model', 'max_length'), ('inference', 'batch_size'), ('train', 'epochs'), ('train', 'bs')):
@@ -94,7 +86,7 @@ def check_texts(df:pd.DataFrame, column:str='text', file=None)->list:
     "The texts of `df[column]` as strings, or an error naming the first empty one."
     check_columns(df, [column], file)
     col = df[column]
-    empty = [i for i,v in enumerate(col) if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip()]
+    empty = [i for i,v in enumerate(col) if is_missing(v)]
     if empty: raise input_error(f"empty text ({len(empty)} row(s) in all)", file=file, column=column, row=empty[0])
     return [str(v) for v in col]
 

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/42_text_train.ipynb #cb055b07
 from __future__ import annotations
-import math
 from pathlib import Path
 import numpy as np, pandas as pd, torch, yaml
 from fastcore.script import call_parse, Param, store_true
@@ -67,9 +66,9 @@ def text_run_config(cfg:dict)->dict:
             'train': {'epochs': tr['epochs'], 'lr': tr['lr'], 'bs': tr['bs'], 'wd': tr['wd'], 'patience': tr['patience'], 'seed': tr['seed'],
                       'quiet': tr['quiet'], 'encoder_lr': tr['encoder_lr'] if tr['finetune'] else None}}
 
-def _featurizer(cfg:dict, finetune:bool):
+def _featurizer(cfg:dict):
     m = cfg['model']
-    return (TokenFeaturizer if finetune else SentenceFeaturizer)(cfg['train']['text_column'], m['name'], m['pooling'], m['normalize'],
+    return (TokenFeaturizer if cfg['train']['finetune'] else SentenceFeaturizer)(cfg['train']['text_column'], m['name'], m['pooling'], m['normalize'],
                                                                  m['max_length'], cfg['inference']['batch_size'])
 
 # %% ../../nbs/42_text_train.ipynb #62e5cf47
@@ -87,18 +86,19 @@ def train_text(config, # A config path or dict (see `text_config`)
     data = cfg['train']['data']
     if df is None:
         if not data: raise input_error("no training data: give train.data (a CSV with a text column and one label column per task)", file=source, column='train.data')
-        df = read_texts(data, cfg['train']['text_column'], tasks)
-    else:
-        check_texts(df, cfg['train']['text_column'], data)
-        for t in tasks: check_columns(df, t.columns, data); t.encode(df, data)
-    labelled = {t.name: int((t.encode(df)>=0).sum()) for t in tasks}
+        df = read_texts(data, cfg['train']['text_column'])
+    else: check_texts(df, cfg['train']['text_column'], data)
+    labelled = {}
+    for t in tasks:   # label columns present, labels known (errors name the row), and how many rows each task has
+        check_columns(df, t.columns, data)
+        labelled[t.name] = int((t.encode(df, data)>=0).sum())
     few = {k:v for k,v in labelled.items() if v < 10}
     if few: raise input_error(f"too few labelled rows to train: {few}", file=data)
     check_out_dir(out, overwrite)
     def export(folder, **_):
         save_json({t['name']: {'column': t['column'], 'labels': {l:i for i,l in enumerate(t['labels'])}} for t in cfg['tasks']}, folder/'labels.json')
         with atomic_write(folder/'text_config.yaml') as f: yaml.safe_dump(cfg, f, sort_keys=False)
-    feat = _featurizer(cfg, cfg['train']['finetune'])
+    feat = _featurizer(cfg)
     extra = {'pipeline': 'text', 'finetune': bool(cfg['train']['finetune']), 'labelled_rows': labelled}
     return train_run(df.reset_index(drop=True), text_run_config(cfg), out, overwrite=overwrite, source=data, featurizer=feat, export=export, extra=extra)
 
@@ -127,8 +127,8 @@ def predict_text(run, # Run folder, model.pt or `Predictor`
     feat = pred.featurizer
     feat.text_column = text_column
     if batch_size: feat.batch_size = int(batch_size)
-    texts = check_texts(df, text_column, file)
-    X = feat.transform(df, file)                       # frozen: the embeddings, one encoder call per batch
+    X = feat.transform(df, file)                       # checks the texts; frozen: the embeddings, one encoder call per batch
+    texts = df[text_column].astype(str).tolist()
     outs = predict_outputs(pred.model, X, pred.tasks, bs=feat.batch_size)   # fine-tuned: the encoder runs here, once per batch
     res = {}
     for t,o in zip(pred.tasks, outs):
@@ -138,16 +138,19 @@ def predict_text(run, # Run folder, model.pt or `Predictor`
     return res
 
 # %% ../../nbs/42_text_train.ipynb #ddb94868
-def prediction_paths(cfg:dict)->dict:
+def prediction_paths(cfg:dict,
+                     overwrite:bool=True, # False: an existing file is an error
+                    )->dict:
     "Task -> the CSV its predictions go to."
     files = cfg['output'].get('files') or {}
-    return {t['name']: Path(files.get(t['name']) or Path(cfg['output']['dir'])/f"{t['name']}.csv") for t in cfg['tasks']}
+    paths = {t['name']: Path(files.get(t['name']) or Path(cfg['output']['dir'])/f"{t['name']}.csv") for t in cfg['tasks']}
+    for p in paths.values():
+        if p.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=p)
+    return paths
 
 def write_text_predictions(tables:dict, cfg:dict, overwrite:bool=False)->dict:
     "Write one CSV per task; returns task -> path."
-    paths = prediction_paths(cfg)
-    for p in paths.values():
-        if p.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=p)
+    paths = prediction_paths(cfg, overwrite)
     for name, p in paths.items():
         p.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(p) as f: tables[name].to_csv(f, index=False)
@@ -164,8 +167,7 @@ def predict_from_config(config, # Config path (or dict)
     if not run: raise input_error("no trained heads: set model.run in the config or pass --run (text-train writes a run folder)", file=source, column='model.run')
     data = data or cfg['data']['input']
     if not data: raise input_error("no input: set data.input in the config or pass --data", file=source, column='data.input')
-    for p in prediction_paths(cfg).values():
-        if p.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=p)
+    prediction_paths(cfg, overwrite)   # refuse existing outputs before the work
     pred = text_predictor(run)
     _check_run_matches(pred, cfg, source)
     df = read_texts(data, cfg['data']['text_column'])
