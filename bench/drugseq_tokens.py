@@ -1,9 +1,10 @@
-"""Per-gene tokens (the original architecture) vs patch tokens (the library default) for the DRUG-seq Transformer, on CPU.
+"""Per-gene tokens (the original architecture) vs co-expression module tokens (the library default) and patch tokens for the
+DRUG-seq Transformer, on CPU.
 
 1. Speed and memory at the original screen's size: a generated 768-well x 2,541-gene screen, batches of 32 wells, one
    training step = forward + loss + backward + AdamW step. Each tokenisation runs in its own process so that its peak
    resident memory (ru_maxrss) is its own; the increase over the resident memory just before the first batch is the
-   training step's own peak.
+   training step's own peak. The modules are fitted (`gene_modules`) on the first 614 wells, outside the timing.
 2. Validation loss where the per-gene baseline is affordable: 256 genes, the pipeline's 80/20 split and training,
    the same number of epochs for both, one run per training seed (the seed varies initialisation, dropout and
    batch order; the split stays the pipeline's).
@@ -21,7 +22,7 @@ def step_bench(tokens, n_genes, n_batches, bs, threads):
     from mtl_bio.model import build_model
     from mtl_bio.losses import mtl_loss
     from mtl_bio.drugseq.data import example_screen
-    from mtl_bio.drugseq.model import drugseq_tasks, drugseq_model_config
+    from mtl_bio.drugseq.model import drugseq_tasks, drugseq_model_config, gene_modules
     torch.set_num_threads(threads)
     ex = example_screen(768, n_genes, seed=0)
     tasks = drugseq_tasks(ex.scores)
@@ -29,7 +30,9 @@ def step_bench(tokens, n_genes, n_batches, bs, threads):
     X = ex.expr.to_numpy(); X = (X - X.mean(0)) / X.std(0)
     ys = [t.encode(ex.obs) for t in tasks]
     set_seed(0)
-    model = build_model(tasks, n_genes, **drugseq_model_config(n_genes, tokens=tokens)).train()
+    mcfg = drugseq_model_config(n_genes, tokens=tokens)
+    if tokens=='module': mcfg['encoder']['modules'] = gene_modules(X[:614], mcfg['encoder']['module_size']).tolist()
+    model = build_model(tasks, n_genes, **mcfg).train()
     loss = mtl_loss(tasks, ys)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
     rng = np.random.default_rng(0)
@@ -52,7 +55,7 @@ def valid_loss(n_genes, epochs, seed, train_seeds):
     from mtl_bio.drugseq.train import train_drugseq
     ex = example_screen(768, n_genes, n_programme=20, seed=seed)
     res = {}
-    for tokens in ('gene', 'patch'):
+    for tokens in ('gene', 'module', 'patch'):
         runs = []
         for ts in train_seeds:
             out = Path(tempfile.mkdtemp())/f'{tokens}{ts}'
@@ -67,7 +70,7 @@ if __name__=='__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--genes', type=int, default=2541)
     ap.add_argument('--gene_batches', type=int, default=3, help='timed batches of the per-gene baseline')
-    ap.add_argument('--patch_batches', type=int, default=20)
+    ap.add_argument('--fast_batches', type=int, default=20, help='timed batches of the module and patch tokenisations')
     ap.add_argument('--bs', type=int, default=32)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--small_genes', type=int, default=256)
@@ -80,23 +83,27 @@ if __name__=='__main__':
         tokens, n = a._child
         print(json.dumps(step_bench(tokens, a.genes, int(n), a.bs, a.threads))); sys.exit()
     runs = {}
-    for tokens, n in (('gene', a.gene_batches), ('patch', a.patch_batches)):
+    for tokens, n in (('gene', a.gene_batches), ('module', a.fast_batches), ('patch', a.fast_batches)):
         cmd = [sys.executable, __file__, '--_child', tokens, str(n), '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
         runs[tokens] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
-    g, p = runs['gene'], runs['patch']
+    g = runs['gene']
+    names = {'gene': 'per-gene (original)', 'module': 'module (library default)', 'patch': 'patch'}
     print(f"training step, batch {a.bs}, 768 x {a.genes} generated screen, CPU ({a.threads} threads):")
     print(f"{'':28s}{'tokens':>8s}{'median s/batch':>16s}{'peak RSS MB':>13s}{'step peak MB':>14s}  batches timed")
-    for name, r in (('per-gene (original)', g), ('patch (library default)', p)):
-        print(f"{name:28s}{r['n_tokens']:>8d}{r['median_s']:>16.3f}{r['peak_rss_mb']:>13.0f}{r['step_peak_mb']:>14.0f}  {len(r['batch_s'])}")
-    print(f"speed-up per batch: {g['median_s']/p['median_s']:.0f}x   peak RSS ratio: {g['peak_rss_mb']/p['peak_rss_mb']:.1f}x   "
-          f"step peak ratio: {g['step_peak_mb']/max(p['step_peak_mb'], 1):.1f}x")
+    for k, r in runs.items():
+        print(f"{names[k]:28s}{r['n_tokens']:>8d}{r['median_s']:>16.3f}{r['peak_rss_mb']:>13.0f}{r['step_peak_mb']:>14.0f}  {len(r['batch_s'])}")
+    for k in ('module', 'patch'):
+        r = runs[k]
+        print(f"{names[k]} vs per-gene: speed-up per batch {g['median_s']/r['median_s']:.0f}x   peak RSS ratio {g['peak_rss_mb']/r['peak_rss_mb']:.1f}x   "
+              f"step peak ratio {g['step_peak_mb']/max(r['step_peak_mb'], 1):.1f}x")
     v = valid_loss(a.small_genes, a.epochs, a.seed, a.train_seeds)
     print(f"\nvalidation loss at {a.small_genes} genes, 768 wells, 80/20 stratified split (seed 614), {a.epochs} epochs of fit_one_cycle, training seeds {a.train_seeds}:")
     best = {}
-    for k, name in (('gene', 'per-gene (original)'), ('patch', 'patch (library default)')):
+    for k in ('gene', 'module', 'patch'):
         best[k] = np.array([r['best'] for r in v[k]])
-        runs = '  '.join(f"{r['best']:.4f}/{r['last']:.4f}" for r in v[k])
-        print(f"{name:28s} best/last per seed: {runs}   mean best {best[k].mean():.4f} (sd {best[k].std(ddof=1) if len(best[k])>1 else 0:.4f})  "
+        per_seed = '  '.join(f"{r['best']:.4f}/{r['last']:.4f}" for r in v[k])
+        print(f"{names[k]:28s} best/last per seed: {per_seed}   mean best {best[k].mean():.4f} (sd {best[k].std(ddof=1) if len(best[k])>1 else 0:.4f})  "
               f"({np.mean([r['epoch_s'] for r in v[k]]):.1f} s/epoch)")
-    print(f"patch / per-gene mean best validation loss: {best['patch'].mean()/best['gene'].mean():.3f}   "
-          f"seeds where patch <= per-gene: {int((best['patch']<=best['gene']).sum())} of {len(best['gene'])}")
+    for k in ('module', 'patch'):
+        print(f"{names[k]} / per-gene mean best validation loss: {best[k].mean()/best['gene'].mean():.3f}   "
+              f"seeds where {k} <= per-gene: {int((best[k]<=best['gene']).sum())} of {len(best['gene'])}")

@@ -38,6 +38,7 @@ def test_tutorial_generated(tmp_path):
     from mtl_bio.drugseq.data import example_screen
     ex = example_screen(240, 200, seed=0)
     w, c, g = _check_exports(run, 240, 200)
+    assert g.module.notna().all() and g.module.nunique() < 200   # the default tokenisation's co-expression module of each gene
     assert set(c.compound.head(len(ex.info['strong']))) == set(ex.info['strong'])
     k = len(ex.info['programme'])   # 40 of the 200 genes, and 40 more in the nuisance programme
     top = set(g.gene.head(k))
@@ -57,7 +58,7 @@ def test_cli_train_skip_train_round_trip(tmp_path):
     assert 'activation score: derived' in r.stdout and 'activated: macro_f1=' in r.stdout
     _check_exports(tmp_path/'run', 240, 200)
     cfg = json.loads((tmp_path/'run'/'config.json').read_text())
-    assert cfg['split']['seed'] == 614 and cfg['train']['bs'] == 32 and cfg['model']['encoder']['tokens'] == 'patch'
+    assert cfg['split']['seed'] == 614 and cfg['train']['bs'] == 32 and cfg['model']['encoder']['tokens'] == 'module'
     assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['best.pth', 'last.pth']
     r = mtl('drugseq-train', folder, '--skip_train', '--model', tmp_path/'run', '--out', tmp_path/'again', '--embedding', 'pca')
     assert r.returncode == 0, r.stderr

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse, Param, store_true
 from ..core import *
-from ..runs import ColumnFeaturizer, train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
+from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen
-from .model import drugseq_tasks, drugseq_model_config, GeneTokenEncoder
+from .model import drugseq_tasks, drugseq_model_config, GeneTokenEncoder, ExpressionFeaturizer
 from .analysis import dmso_distances, compound_table, grad_x_input, gene_importance, plot_latent
 
 # %% auto #0
@@ -40,7 +40,9 @@ def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) 
     cfg = merge_config(DRUGSEQ_DEFAULTS, config)
     try: cfg['model'] = drugseq_model_config(len(screen.genes), **own['architecture'])
     except TypeError as ex: raise input_error(f"{ex}", file=source, column='architecture') from None
-    GeneTokenEncoder(**{k:v for k,v in cfg['model']['encoder'].items() if k!='name'})   # fails early on a bad architecture
+    enc = {k:v for k,v in cfg['model']['encoder'].items() if k!='name'}
+    if enc['tokens']=='module': enc['modules'] = np.arange(enc['n_genes']) // max(int(enc['module_size']), 1)   # stand-in: the real modules come from the training rows
+    GeneTokenEncoder(**enc)   # fails early on a bad architecture
     cfg['tasks'] = [t.to_dict() for t in drugseq_tasks(screen.scores, own['activation_weight'])]
     cfg['features'] = {'name': 'columns', 'columns': list(screen.genes), 'standardize': bool(own['zscore'])}
     return run_config(cfg, source), own
@@ -86,6 +88,8 @@ def export_screen(folder, # Output folder (exists)
     comp = compound_table(wells)
     gxi = grad_x_input(pred.model, X, act, scale=float(pred.tasks[act].stats['std'][0]))
     genes = gene_importance(gxi, screen.genes)
+    mods = getattr(pred.featurizer, 'modules', None)
+    if mods is not None: genes['module'] = pd.Series(mods, index=pred.featurizer.columns).reindex(genes.gene).to_numpy()   # co-expression module of each gene
     with atomic_write(folder/'wells.csv') as f: wells.to_csv(f, index=False)
     with atomic_write(folder/'latent.csv') as f: pd.concat([wells[['well']], pd.DataFrame(Z, columns=[f'z{i}' for i in range(Z.shape[1])])], axis=1).to_csv(f, index=False)
     with atomic_write(folder/'compounds.csv') as f: comp.to_csv(f, index=False)
@@ -115,7 +119,8 @@ def train_drugseq(screen:Screen, # From `load_drugseq`, `load_h5ad`, `example_sc
     if screen.obs['label'].nunique() < 2 or screen.obs['label'].value_counts().min() < 2:
         raise input_error(f"label counts {screen.obs['label'].value_counts().to_dict()}: the stratified split needs both labels, twice each", file=screen.source)
     reference_wells(screen, own['reference_cluster'])   # a bad reference fails before training, not after
-    feat = ColumnFeaturizer(screen.genes, standardize=cfg['features']['standardize'])
+    enc = cfg['model']['encoder']
+    feat = ExpressionFeaturizer(screen.genes, standardize=cfg['features']['standardize'], module_size=enc['module_size'] if enc['tokens']=='module' else None)
     def export(folder, X, split, **_):
         part = np.empty(screen.n_wells, dtype=object)
         for p,idx in split.items(): part[idx] = p
@@ -190,7 +195,7 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
                       activation:str=None, # .h5ad: obs column of the historical activation score
                       cluster:str=None, # .h5ad: obs column of the cluster id
                       layer:str=None, # .h5ad: expression layer (default X)
-                      tokens:Param("Tokenisation: patch (default, fast) or gene (one token per gene)", str, choices=['patch', 'gene'])=None,
+                      tokens:Param("Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)", str, choices=['module', 'patch', 'gene'])=None,
                       epochs:int=None, # Training epochs (default 50)
                       seed:int=None, # Seed of the split and the training (default 614)
                       no_zscore:Param("Do not z-score the genes", store_true)=False,
