@@ -11,6 +11,8 @@ DRUG-seq Transformer, on CPU.
 
     python bench/drugseq_tokens.py                      # full run (the per-gene batches at 2,541 genes take minutes each)
     python bench/drugseq_tokens.py --gene_batches 2 --epochs 10 --train_seeds 614
+    python bench/drugseq_tokens.py --skip_speed --seed 1         # validation loss on another generated screen
+    python bench/drugseq_tokens.py --skip_speed --pbmc --train_seeds 614   # ... on the PBMC demonstration's 256 most variable genes
 """
 import argparse, json, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -48,12 +50,18 @@ def step_bench(tokens, n_genes, n_batches, bs, threads):
     return {'tokens': tokens, 'n_tokens': model.encoder.n_tokens, 'batch_s': times, 'median_s': float(np.median(times)),
             'peak_rss_mb': rss1/1024, 'step_peak_mb': (rss1-rss0)/1024}
 
-def valid_loss(n_genes, epochs, seed, train_seeds):
-    "Best and last validation loss of both tokenisations, one run per training seed (the split stays the pipeline's, seed 614)."
+def small_screen(n_genes, seed, pbmc):
+    "The generated screen at `n_genes`, or the PBMC demonstration restricted to its `n_genes` most variable genes."
+    from mtl_bio.drugseq.data import example_screen, pbmc_screen, make_screen
+    if not pbmc: return example_screen(768, n_genes, n_programme=20, seed=seed)
+    s = pbmc_screen(); o = s.obs
+    top = s.expr.var().sort_values(ascending=False).index[:n_genes]
+    return make_screen(s.expr[top], o[s.scores], o['label'], o['compound'], o['well'], cluster=o['cluster'], control=s.control, source=f'pbmc68k_reduced, {n_genes} most variable genes')
+
+def valid_loss(ex, epochs, train_seeds):
+    "Best and last validation loss of each tokenisation, one run per training seed (the split stays the pipeline's, seed 614)."
     import pandas as pd
-    from mtl_bio.drugseq.data import example_screen
     from mtl_bio.drugseq.train import train_drugseq
-    ex = example_screen(768, n_genes, n_programme=20, seed=seed)
     res = {}
     for tokens in ('gene', 'module', 'patch'):
         runs = []
@@ -77,27 +85,31 @@ if __name__=='__main__':
     ap.add_argument('--epochs', type=int, default=15)
     ap.add_argument('--seed', type=int, default=0, help='seed of the generated screen')
     ap.add_argument('--train_seeds', type=int, nargs='+', default=[614, 615, 616], help='one validation-loss run per training seed')
+    ap.add_argument('--pbmc', action='store_true', help='compare validation loss on the PBMC demonstration (scanpy) instead of a generated screen')
+    ap.add_argument('--skip_speed', action='store_true', help='only the validation-loss comparison')
     ap.add_argument('--_child', nargs=2)
     a = ap.parse_args()
     if a._child:
         tokens, n = a._child
         print(json.dumps(step_bench(tokens, a.genes, int(n), a.bs, a.threads))); sys.exit()
-    runs = {}
-    for tokens, n in (('gene', a.gene_batches), ('module', a.fast_batches), ('patch', a.fast_batches)):
-        cmd = [sys.executable, __file__, '--_child', tokens, str(n), '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
-        runs[tokens] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
-    g = runs['gene']
     names = {'gene': 'per-gene (original)', 'module': 'module (library default)', 'patch': 'patch'}
-    print(f"training step, batch {a.bs}, 768 x {a.genes} generated screen, CPU ({a.threads} threads):")
-    print(f"{'':28s}{'tokens':>8s}{'median s/batch':>16s}{'peak RSS MB':>13s}{'step peak MB':>14s}  batches timed")
-    for k, r in runs.items():
-        print(f"{names[k]:28s}{r['n_tokens']:>8d}{r['median_s']:>16.3f}{r['peak_rss_mb']:>13.0f}{r['step_peak_mb']:>14.0f}  {len(r['batch_s'])}")
-    for k in ('module', 'patch'):
-        r = runs[k]
-        print(f"{names[k]} vs per-gene: speed-up per batch {g['median_s']/r['median_s']:.0f}x   peak RSS ratio {g['peak_rss_mb']/r['peak_rss_mb']:.1f}x   "
-              f"step peak ratio {g['step_peak_mb']/max(r['step_peak_mb'], 1):.1f}x")
-    v = valid_loss(a.small_genes, a.epochs, a.seed, a.train_seeds)
-    print(f"\nvalidation loss at {a.small_genes} genes, 768 wells, 80/20 stratified split (seed 614), {a.epochs} epochs of fit_one_cycle, training seeds {a.train_seeds}:")
+    if not a.skip_speed:
+        runs = {}
+        for tokens, n in (('gene', a.gene_batches), ('module', a.fast_batches), ('patch', a.fast_batches)):
+            cmd = [sys.executable, __file__, '--_child', tokens, str(n), '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
+            runs[tokens] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        g = runs['gene']
+        print(f"training step, batch {a.bs}, 768 x {a.genes} generated screen, CPU ({a.threads} threads):")
+        print(f"{'':28s}{'tokens':>8s}{'median s/batch':>16s}{'peak RSS MB':>13s}{'step peak MB':>14s}  batches timed")
+        for k, r in runs.items():
+            print(f"{names[k]:28s}{r['n_tokens']:>8d}{r['median_s']:>16.3f}{r['peak_rss_mb']:>13.0f}{r['step_peak_mb']:>14.0f}  {len(r['batch_s'])}")
+        for k in ('module', 'patch'):
+            r = runs[k]
+            print(f"{names[k]} vs per-gene: speed-up per batch {g['median_s']/r['median_s']:.0f}x   peak RSS ratio {g['peak_rss_mb']/r['peak_rss_mb']:.1f}x   "
+                  f"step peak ratio {g['step_peak_mb']/max(r['step_peak_mb'], 1):.1f}x")
+    ex = small_screen(a.small_genes, a.seed, a.pbmc)
+    v = valid_loss(ex, a.epochs, a.train_seeds)
+    print(f"\nvalidation loss, {ex.source}: {ex.n_wells} wells x {len(ex.genes)} genes, 80/20 stratified split (seed 614), {a.epochs} epochs of fit_one_cycle, training seeds {a.train_seeds}:")
     best = {}
     for k in ('gene', 'module', 'patch'):
         best[k] = np.array([r['best'] for r in v[k]])
