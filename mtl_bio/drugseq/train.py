@@ -12,7 +12,7 @@ from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen
-from .model import drugseq_tasks, drugseq_model_config, GeneTokenEncoder, ExpressionFeaturizer
+from .model import drugseq_tasks, drugseq_model_config, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS
 from .analysis import dmso_distances, compound_table, grad_x_input, gene_importance, plot_latent
 
 # %% auto #0
@@ -195,7 +195,7 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
                       activation:str=None, # .h5ad: obs column of the historical activation score
                       cluster:str=None, # .h5ad: obs column of the cluster id
                       layer:str=None, # .h5ad: expression layer (default X)
-                      tokens:Param("Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)", str, choices=['module', 'patch', 'gene'])=None,
+                      tokens:Param("Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)", str, choices=list(TOKENISATIONS))=None,
                       epochs:int=None, # Training epochs (default 50)
                       seed:int=None, # Seed of the split and the training (default 614)
                       no_zscore:Param("Do not z-score the genes", store_true)=False,
