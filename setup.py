@@ -19,6 +19,7 @@ dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses[cfg['license']]
 console_scripts = cfg.get('console_scripts', '').split()
+pipelines = cfg.get('pipelines', '').split()   # entry points of the group mtl_bio.pipelines: how mtl_bio finds its pipelines
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -39,7 +40,7 @@ setuptools.setup(
     long_description = open('README.md', encoding='utf-8').read(),
     long_description_content_type = 'text/markdown',
     zip_safe = False,
-    entry_points = {'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_name']}={cfg['lib_name']}._modidx:d"]},
+    entry_points = {'console_scripts': console_scripts, 'mtl_bio.pipelines': pipelines, 'nbdev': [f"{cfg['lib_name']}={cfg['lib_name']}._modidx:d"]},
     version = cfg['version'],
     description = cfg['description'],
     keywords = cfg['keywords'],

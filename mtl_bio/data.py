@@ -12,9 +12,9 @@ from .core import *
 from .tasks import *
 
 # %% auto #0
-__all__ = ['PARTS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'split_stratified',
-           'split_multilabel', 'split_grouped', 'make_split', 'save_split', 'load_split', 'MultiTaskDataset',
-           'mtl_dataloaders']
+__all__ = ['PARTS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level', 'iterative_assign',
+           'split_stratified', 'split_multilabel', 'split_grouped', 'make_split', 'save_split', 'load_split',
+           'MultiTaskDataset', 'mtl_dataloaders']
 
 # %% ../nbs/02_data.ipynb #c44c0105
 def synthetic_multitask(n_rows:int=4000, # Number of rows
@@ -85,7 +85,7 @@ def split_random(n:int, # Number of rows
     return _as_split(_cut(n, _fracs(valid_pct, test_pct), np.random.default_rng(seed)))
 
 # %% ../nbs/02_data.ipynb #c13fd567
-def _group_level(groups, y):
+def group_level(groups, y):
     "Unique groups, row->group index, and a group-level target: the first row's label, or the union of labels"
     uniq, inv = np.unique(np.asarray(groups).astype(str), return_inverse=True)
     if y is None: return uniq, inv, None
@@ -106,7 +106,7 @@ def _stratified_assign(y, fracs, rng):
         assign[idx] = _cut(len(idx), fracs, rng)
     return assign
 
-def _iterative_assign(Y, fracs, rng):
+def iterative_assign(Y, fracs, rng):
     "Iterative stratification of Sechidis et al. (2011) for a 0/1 matrix (NaN counts as 0)"
     Y = np.nan_to_num(np.asarray(Y, dtype=np.float32), nan=0.) > 0
     n = len(Y)
@@ -131,7 +131,7 @@ def _iterative_assign(Y, fracs, rng):
 
 def _grouped(assign_fn, groups, y, fracs, rng):
     if groups is None: return assign_fn(y, fracs, rng)
-    _, inv, gy = _group_level(groups, y)
+    _, inv, gy = group_level(groups, y)
     return assign_fn(gy, fracs, rng)[inv]
 
 # %% ../nbs/02_data.ipynb #6652f358
@@ -147,7 +147,7 @@ def split_multilabel(Y, # 0/1 matrix rows x labels (NaN rows count as having no 
                      groups=None, # Optional group per row; a group's labels are the union of its rows'
                     )->dict:
     "Iterative stratification: every label is shared between the parts as evenly as its count allows."
-    return _as_split(_grouped(_iterative_assign, groups, Y, _fracs(valid_pct, test_pct), np.random.default_rng(seed)))
+    return _as_split(_grouped(iterative_assign, groups, Y, _fracs(valid_pct, test_pct), np.random.default_rng(seed)))
 
 def split_grouped(groups, # Group per row (for example a sequence, or an enzyme id)
                   valid_pct:float=0.1, test_pct:float=0.1, seed:int=42)->dict:

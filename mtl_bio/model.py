@@ -7,10 +7,11 @@ from __future__ import annotations
 import torch, torch.nn as nn
 from .core import *
 from .tasks import *
+from .registry import ENCODERS, register_encoder
 
 # %% auto #0
-__all__ = ['ACTIVATIONS', 'ENCODERS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'register_encoder',
-           'build_model']
+__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'build_model', 'ENCODERS',
+           'register_encoder']
 
 # %% ../nbs/03_model.ipynb #b85734db
 ACTIVATIONS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'silu': nn.SiLU, 'tanh': nn.Tanh, 'leaky_relu': nn.LeakyReLU}
@@ -80,12 +81,7 @@ class MultiTaskModel(nn.Module):
         return outs + (z,) if self.return_latent else outs
 
 # %% ../nbs/03_model.ipynb #58b84d25
-ENCODERS = {}
-
-def register_encoder(name:str):
-    "Decorator registering an encoder class under `name`, so `build_model` and checkpoints can rebuild it."
-    def _reg(cls): ENCODERS[name] = cls; return cls
-    return _reg
+_all_ = ['ENCODERS', 'register_encoder']   # kept here too: they live in mtl_bio.registry
 
 def build_model(tasks:list, # Fitted `Task`s; one head each
                 n_in:int, # Width of the input (or of the encoder input, for encoders that need it)

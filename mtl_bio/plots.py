@@ -11,10 +11,10 @@ from sklearn.metrics import precision_recall_curve
 from .core import *
 
 # %% auto #0
-__all__ = ['plot_regression', 'plot_losses', 'plot_confusion', 'plot_pr_curves']
+__all__ = ['finish_figure', 'plot_regression', 'plot_losses', 'plot_confusion', 'plot_pr_curves']
 
 # %% ../nbs/07_plots.ipynb #703b6227
-def _finish(fig, path):
+def finish_figure(fig, path):
     fig.tight_layout()
     if path is None: return fig
     with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=110)
@@ -38,7 +38,7 @@ def plot_regression(y, # Measured values (rows x targets), NaN missing
         r2 = 1-((a-b)**2).sum()/((a-a.mean())**2).sum() if len(a)>1 and a.std()>0 else float('nan')
         ax.set(xlabel=f'measured {n}', ylabel=f'predicted {n}', title=f'{n}  R²={r2:.3f}')
     if title: fig.suptitle(title)
-    return _finish(fig, path)
+    return finish_figure(fig, path)
 
 def plot_losses(history:pd.DataFrame, # fastai history (`history.csv`): epoch, train_loss, valid_loss, ...
                 path=None)->plt.Figure:
@@ -55,7 +55,7 @@ def plot_losses(history:pd.DataFrame, # fastai history (`history.csv`): epoch, t
             if f'train_{t}_loss' in history: ax.plot(ep, history[f'train_{t}_loss'], '--', color=f'C{i}', label=f'{t} train')
             ax.plot(ep, history[f'valid_{t}_loss'], 'o-', color=f'C{i}', ms=3, label=f'{t} valid')
         ax.set(xlabel='epoch', ylabel='loss (unweighted)', title='per task'); ax.legend(fontsize=7)
-    return _finish(fig, path)
+    return finish_figure(fig, path)
 
 def plot_confusion(y, # True class ids (-1 missing)
                    pred, # Predicted class ids
@@ -70,7 +70,7 @@ def plot_confusion(y, # True class ids (-1 missing)
     for i in range(n):
         for j in range(n): ax.text(j, i, cm[i,j], ha='center', va='center', color='white' if cm[i,j]>cm.max()/2 else 'black', fontsize=8)
     ax.set(xticks=range(n), yticks=range(n), xticklabels=classes, yticklabels=classes, xlabel='predicted', ylabel='true', title=title)
-    return _finish(fig, path)
+    return finish_figure(fig, path)
 
 def plot_pr_curves(y, # 0/1 matrix, NaN rows missing
                    scores, # Probabilities
@@ -87,4 +87,4 @@ def plot_pr_curves(y, # 0/1 matrix, NaN rows missing
         ax.plot(r, p, label=str(classes[c]))
     ax.set(xlabel='recall', ylabel='precision', xlim=(0,1), ylim=(0,1.02), title=title)
     if order: ax.legend(fontsize=7)
-    return _finish(fig, path)
+    return finish_figure(fig, path)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runs.ipynb #9f637e10
 from __future__ import annotations
-import copy, importlib, warnings
+import copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import mtl_bio
@@ -16,19 +16,15 @@ from .losses import *
 from .metrics import *
 from .learner import *
 from .plots import *
+from .registry import FEATURIZERS, register_featurizer, load_pipeline
 
 # %% auto #0
-__all__ = ['FEATURIZERS', 'DEFAULTS', 'CKPT_FORMAT', 'PIPELINE_MODULES', 'register_featurizer', 'featurizer_from_dict',
-           'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config', 'predict_outputs', 'outputs_frame',
-           'Predictor', 'save_checkpoint', 'load_predictor', 'RunResult', 'format_metrics', 'train_run']
+__all__ = ['DEFAULTS', 'CKPT_FORMAT', 'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config',
+           'predict_outputs', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor', 'RunResult',
+           'format_metrics', 'train_run', 'FEATURIZERS', 'register_featurizer']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
-FEATURIZERS = {}
-
-def register_featurizer(name:str):
-    "Class decorator registering a featurizer under `name` (stored in checkpoints)."
-    def _reg(cls): cls.registered_name = name; FEATURIZERS[name] = cls; return cls
-    return _reg
+_all_ = ['FEATURIZERS', 'register_featurizer']   # kept here too: they live in mtl_bio.registry
 
 def featurizer_from_dict(d:dict, source=None):
     "Rebuild a featurizer from its `to_dict()`."
@@ -183,7 +179,6 @@ class Predictor:
 
 # %% ../nbs/08_runs.ipynb #c8e55476
 CKPT_FORMAT = 'mtl_bio.checkpoint.v1'
-PIPELINE_MODULES = {'dna': 'mtl_bio.dna.predict', 'terpene': 'mtl_bio.terpene.predict', 'drugseq': 'mtl_bio.drugseq.train', 'text': 'mtl_bio.text.train'}   # imported when a checkpoint of that pipeline is loaded
 
 def save_checkpoint(path, model, tasks:list, featurizer, model_config:dict, thresholds:dict=None, extra:dict=None):
     "Write everything `load_predictor` needs into one file, atomically."
@@ -207,7 +202,7 @@ def load_predictor(path, # A run folder, or its `model.pt`
         raise input_error(f"not an mtl_bio checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}, expected {CKPT_FORMAT!r})", file=path)
     if ck['version']!=mtl_bio.__version__: warnings.warn(f"{path}: written by mtl_bio {ck['version']}, loading with {mtl_bio.__version__}")
     pipe = ck.get('extra', {}).get('pipeline')
-    if pipe in PIPELINE_MODULES: importlib.import_module(PIPELINE_MODULES[pipe])   # registers the pipeline's featurizer and encoder
+    if pipe: load_pipeline(pipe, path)   # imports the modules that register the pipeline's featurizer and encoder
     tasks = [Task.from_dict(d, path) for d in ck['tasks']]
     feat = featurizer_from_dict(ck['featurizer'], path)
     model = build_model(tasks, feat.n_out, **ck['model_config'])

@@ -4,84 +4,13 @@
 
 # %% ../../nbs/10_dna_load.ipynb #b9e9e2b9
 from __future__ import annotations
-import re, unicodedata
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
+from ..sequences import *
 
 # %% auto #0
-__all__ = ['NUCLEOTIDES', 'TABLE_SUFFIXES', 'FASTA_SUFFIXES', 'SIGNALS', 'clean_sequences', 'sequence_problems',
-           'read_sequence_file', 'read_fasta', 'format_problems', 'load_sequences']
-
-# %% ../../nbs/10_dna_load.ipynb #ec47b11f
-NUCLEOTIDES = 'ACGTUN'
-_WS = re.compile(r'\s+')
-_BAD = re.compile(f'[^{NUCLEOTIDES}]')
-
-def clean_sequences(seqs)->list:
-    "Upper-case each sequence and remove all whitespace; missing values become ''."
-    return [_WS.sub('', unicodedata.normalize('NFKC', str(s))).upper() if isinstance(s, str) else '' for s in seqs]
-
-def sequence_problems(seqs, # Cleaned sequences (see `clean_sequences`)
-                      raw=None, # The values before cleaning, to tell 'missing' from 'empty'
-                      invalid:re.Pattern=_BAD, # Matches a character that is not allowed
-                      allowed:str=f"allowed: {', '.join(NUCLEOTIDES)}; N for unknown", # Said after an invalid character
-                     )->list:
-    "One message per sequence: '' when it is valid, else what is wrong."
-    out = []
-    for i,s in enumerate(seqs):
-        if not s:
-            r = None if raw is None else raw[i]
-            out.append('missing sequence' if r is None or (isinstance(r, float) and np.isnan(r)) else
-                       'empty sequence' if isinstance(r, str) else f'not a sequence: {r!r}')
-            continue
-        m = invalid.search(s)
-        out.append('' if m is None else f"invalid character {m.group()!r} at position {m.start()+1} ({allowed})")
-    return out
-
-# %% ../../nbs/10_dna_load.ipynb #45e89ee1
-TABLE_SUFFIXES = ('.xlsx', '.xlsm', '.xls', '.csv', '.tsv', '.txt', '.tab')
-FASTA_SUFFIXES = ('.fasta', '.fa', '.fna', '.fas', '.ffn', '.frn')
-
-def read_sequence_file(path, # A .xlsx/.xls, .csv or .tsv file
-                       sheet=0, # Excel sheet name or number
-                       id_col:str=None, # Read as text
-                      )->pd.DataFrame:
-    "One table with `source_file` and `source_row` (spreadsheet numbering) added; blank rows dropped."
-    path = Path(path)
-    suf = path.suffix.lower()
-    if suf not in TABLE_SUFFIXES: raise input_error(f"not a table: expected one of {', '.join(TABLE_SUFFIXES)}", file=path)
-    kw = {'dtype': {id_col: str}} if id_col else {}
-    if suf.startswith('.xls'): kw['sheet_name'] = sheet
-    else: kw['skip_blank_lines'] = False
-    df = read_table(path, **kw)
-    df.columns = [str(c).strip() for c in df.columns]
-    df['source_file'], df['source_row'] = str(path), np.arange(len(df)) + 2
-    blank = df.drop(columns=['source_file', 'source_row']).isna().all(axis=1)
-    if blank.all(): raise input_error("the table has a header but no rows", file=path)
-    return df[~blank].reset_index(drop=True)
-
-# %% ../../nbs/10_dna_load.ipynb #63a3d70e
-def read_fasta(path)->pd.DataFrame:
-    "A FASTA file as a table: `id` (the header up to the first space), `description`, `sequence`, `source_file`, `source_row`."
-    path = Path(path)
-    if not path.exists(): raise input_error("no such file", file=path)
-    try: text = path.read_text()
-    except UnicodeDecodeError: raise input_error("not a text file (is it compressed?)", file=path) from None
-    recs, cur = [], None
-    for n,line in enumerate(text.splitlines(), 1):
-        if line.startswith('>'):
-            head = line[1:].strip()
-            if not head: raise input_error("a '>' header line without an id", file=path, row=n)
-            cur = {'id': head.split()[0], 'description': head, 'sequence': [], 'source_row': n}; recs.append(cur)
-        elif line.strip():
-            if cur is None: raise input_error("sequence text before the first '>' header: is this a FASTA file?", file=path, row=n)
-            cur['sequence'].append(line)
-    if not recs: raise input_error("no FASTA records (no line starts with '>')", file=path)
-    df = pd.DataFrame(recs)
-    df['sequence'] = [''.join(s) for s in df.sequence]
-    df['source_file'] = str(path)
-    return df[['id', 'description', 'sequence', 'source_file', 'source_row']]
+__all__ = ['SIGNALS', 'load_sequences']
 
 # %% ../../nbs/10_dna_load.ipynb #0d0e30d8
 SIGNALS = ['Signal-1', 'Signal-2', 'Signal-3']
@@ -108,14 +37,6 @@ def _duplicate_ids(df, column, what)->list:
             for v,ix in at.items() if len(ix)>1 for i in ix]
 
 # %% ../../nbs/10_dna_load.ipynb #d658b98d
-def format_problems(problems:pd.DataFrame, # From `load_sequences`
-                    n:int=10, # Show at most this many
-                   )->str:
-    "The problems as lines naming file, row and column."
-    lines = [str(input_error(p.problem, file=p.file, column=p.column, row=p.row)) for p in problems.head(n).itertuples()]
-    if len(problems)>n: lines.append(f"... and {len(problems)-n} more")
-    return '\n'.join(lines)
-
 def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv); with `fasta`, the tables of signals
                    sequence_col:str='sequence', # Column holding the sequences (ignored with `fasta`)
                    signal_cols:list=SIGNALS, # Signal columns that must hold numbers; [] for new sequences

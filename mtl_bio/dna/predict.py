@@ -6,19 +6,19 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
-from fastcore.script import call_parse, Param, store_true
 from ..core import *
 from ..runs import load_predictor, format_metrics, Predictor
+from ..sequences import *
 from .load import *
 from .labels import signal_labels, classify, LABELS
 from .example import example_sequences
 from .train import train_dna
 
 # %% auto #0
-__all__ = ['predict_dna', 'dna_train_cli', 'dna_predict_cli', 'dna_demo_cli']
+__all__ = ['dna_predictor', 'predict_dna', 'read_inputs']
 
 # %% ../../nbs/15_dna_predict.ipynb #c07e7d41
-def _dna_predictor(run)->Predictor:
+def dna_predictor(run)->Predictor:
     pred = run if isinstance(run, Predictor) else load_predictor(run)
     if pred.meta.get('pipeline')!='dna': raise input_error(f"not a sequence-pipeline run (pipeline {pred.meta.get('pipeline')!r}); use `mtl_bio predict` for it", file=pred.meta.get('path'))
     return pred
@@ -28,7 +28,7 @@ def predict_dna(run, # Run folder, its model.pt, or a `Predictor`
                 file=None, # Where the table came from, for messages
                )->pd.DataFrame:
     "Class, class probabilities, the three signals and the rule-based class of the predicted signals, one row per sequence."
-    pred = _dna_predictor(run)
+    pred = dna_predictor(run)
     res = pred.predict(df, file)
     signals, th = pred.meta['signals'], pred.meta['thresholds']
     labels = np.stack([signal_labels(res[f'{s}_pred'].to_numpy(), th[s]) for s in signals], 1)
@@ -37,88 +37,12 @@ def predict_dna(run, # Run folder, its model.pt, or a `Predictor`
     return pd.concat([front, res], axis=1)
 
 # %% ../../nbs/15_dna_predict.ipynb #b4be8746
-def _split_list(s): return [x.strip() for x in s.split(',') if x.strip()] if s else None
-
-def _read_inputs(data, sequence_col, signal_cols, id_col, fasta, sheet, on_invalid, report=None):
+def read_inputs(data, sequence_col, signal_cols, id_col, fasta, sheet, on_invalid, report=None):
     "Tables, or FASTA files, by suffix"
     sheet = int(sheet) if str(sheet).isdigit() else sheet
     data = [data] if isinstance(data, (str, Path)) else list(data)
-    is_fa = [Path(d).suffix.lower() in FASTA_SUFFIXES for d in data]
+    is_fa = [is_fasta(d) for d in data]
     if fasta is None and all(is_fa):
         return load_sequences(None, sequence_col, signal_cols, id_col, fasta=data, sheet=sheet, on_invalid=on_invalid, report=report)
     if any(is_fa): raise MtlBioError("give either tables or FASTA files as data (to join a FASTA file to a table of signals, use --fasta)")
     return load_sequences(data, sequence_col, signal_cols, id_col, fasta=fasta, sheet=sheet, on_invalid=on_invalid, report=report)
-
-@call_parse
-def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with sequences and signals", nargs='+'),
-                  out:str=None, # Output folder of the run; default runs/<first data name>
-                  fasta:str=None, # FASTA file of the sequences; the tables then hold the signals, joined by --id_col
-                  sequence_col:str='sequence', # Column of sequences
-                  signals:str='Signal-1,Signal-2,Signal-3', # The three signal columns, comma-separated
-                  id_col:str=None, # Column of ids (required with --fasta)
-                  sheet:str='0', # Excel sheet name or number
-                  on_invalid:Param("raise: stop at bad rows; drop: drop them, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
-                  config:str=None, # YAML/JSON with dna_config settings (thresholds, features, split, model, train)
-                  k:int=None, # k-mer length (default 3)
-                  vector_size:int=None, # Word2Vec vector size (default 100)
-                  w2v_epochs:int=None, # Word2Vec epochs (default 10)
-                  pretrained:str=None, # word2vec file (binary or text) to use instead of training Word2Vec
-                  epochs:int=None, # Training epochs (default 50, with early stopping)
-                  lr:float=None, # Maximum learning rate (default 0.003)
-                  seed:int=None, # Seed of the split and the training
-                  overwrite:Param("Replace an existing output folder", store_true)=False,
-                  quiet:Param("No progress bars", store_true)=False):
-    "Train the sequence pipeline (k-mer Word2Vec -> class A-D and three signals) on your spreadsheets."
-    from mtl_bio.cli import load_config
-    cfg = load_config(config) if config else {}
-    sig = _split_list(signals)
-    if len(sig)!=3: raise input_error(f"--signals needs three column names, got {sig}", column='signals')
-    cfg['signals'] = sig
-    for sec, key, v in [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),
-                        ('features', 'epochs', w2v_epochs), ('features', 'pretrained', pretrained), ('train', 'epochs', epochs),
-                        ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)]:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
-    data = list(data) if isinstance(data, (list, tuple)) else [data]
-    out = out or str(Path('runs')/Path(data[0]).stem)
-    check_out_dir(out, overwrite)
-    df, dropped = _read_inputs(data, sequence_col, sig, id_col, fasta, sheet, on_invalid)
-    if len(dropped): print(f"dropped {len(dropped)} problem row(s); listed in {Path(out)/'dropped_rows.csv'}")
-    res = train_dna(df, out, cfg, dropped=dropped, overwrite=overwrite, source=data[0] if len(data)==1 else None, config_source=config)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}")
-    return res
-
-# %% ../../nbs/15_dna_predict.ipynb #88d53d42
-@call_parse
-def dna_predict_cli(run:str, # Run folder of `dna-train` (or its model.pt)
-                    data:Param("Spreadsheet(s)/CSV/TSV or FASTA file(s) of new sequences", nargs='+'),
-                    out:str='predictions.csv', # Where to write the predictions (CSV)
-                    sequence_col:str='sequence', # Column of sequences (tables)
-                    id_col:str=None, # Column of ids (tables); default: <file>:<row>
-                    sheet:str='0', # Excel sheet name or number
-                    on_invalid:Param("raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv", str, choices=['raise', 'drop'])='raise',
-                    overwrite:Param("Replace an existing output file", store_true)=False):
-    "Predict class, class probabilities and the three signals of new sequences with a trained sequence run."
-    out, report = prediction_files(out, overwrite)
-    pred = _dna_predictor(run)
-    df, problems = _read_inputs(data, sequence_col, [], id_col, None, sheet, on_invalid)
-    res = predict_dna(pred, df)
-    res['source_file'], res['source_row'] = df.source_file, df.source_row
-    write_predictions(res, out, report, problems, 'sequences')
-    return res
-
-# %% ../../nbs/15_dna_predict.ipynb #192a9c3c
-@call_parse
-def dna_demo_cli(out:str='runs/dna_demo', # Output folder of the run
-                 n:int=3000, # Number of generated sequences
-                 epochs:int=50, # Training epochs (with early stopping)
-                 seed:int=0, # Seed of the data, split and training
-                 overwrite:Param("Replace an existing output folder", store_true)=False,
-                 quiet:Param("No progress bars", store_true)=False):
-    "Train the sequence pipeline on generated sequences with planted motifs; write the run and the data it used."
-    df = example_sequences(n, seed=seed)
-    cfg = {'split': {'seed': seed}, 'train': {'epochs': epochs, 'seed': seed, 'quiet': quiet}}
-    res = train_dna(df, out, cfg, overwrite=overwrite, source='example_sequences')
-    with atomic_write(Path(out)/'example_data.csv') as f: df.to_csv(f, index=False)
-    print(format_metrics(res.metrics))
-    print(f"run folder: {out}  (the sequences it trained on: {Path(out)/'example_data.csv'})")
-    return res

@@ -9,7 +9,7 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from sklearn.decomposition import PCA
 from ..core import *
-from ..plots import _finish
+from ..plots import finish_figure
 
 # %% auto #0
 __all__ = ['dmso_distances', 'compound_table', 'grad_x_input', 'gene_importance', 'embed_2d', 'plot_latent']
@@ -90,4 +90,4 @@ def plot_latent(Z:np.ndarray, label:np.ndarray, is_control:np.ndarray, path=None
     ax_lab = ('UMAP 1', 'UMAP 2') if used=='umap' else ('PC 1', 'PC 2')
     for ax, title in zip(axs, ('by activation label', f'{control} vs treated')):
         ax.set(xlabel=ax_lab[0], ylabel=ax_lab[1], title=f'latent space ({used.upper()}), {title}'); ax.legend(fontsize=7)
-    return _finish(fig, path)
+    return finish_figure(fig, path)

@@ -8,12 +8,15 @@ import math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from ..core import *
 from ..tasks import tasks_from_config
-from ..model import register_encoder, build_model
-from ..runs import ColumnFeaturizer, register_featurizer
+from ..model import build_model
+from .commands import TOKENISATIONS   # the choices of drugseq-train --tokens, kept where the command can read them without PyTorch
+from ..registry import register_encoder
+from ..runs import ColumnFeaturizer
+from .commands import TOKENISATIONS   # the choices of drugseq-train --tokens, kept where the command can read them without PyTorch
+from ..registry import register_featurizer
 
 # %% auto #0
-__all__ = ['TOKENISATIONS', 'GENE_DROPOUT', 'gene_modules', 'GeneTokenEncoder', 'ExpressionFeaturizer', 'drugseq_tasks',
-           'drugseq_model_config']
+__all__ = ['GENE_DROPOUT', 'gene_modules', 'GeneTokenEncoder', 'ExpressionFeaturizer', 'drugseq_tasks', 'drugseq_model_config']
 
 # %% ../../nbs/31_drugseq_model.ipynb #9d91e7ee
 def gene_modules(X:np.ndarray, # Expression of the training wells, wells x genes
@@ -45,7 +48,6 @@ def gene_modules(X:np.ndarray, # Expression of the training wells, wells x genes
     return modules
 
 # %% ../../nbs/31_drugseq_model.ipynb #a33b7e4e
-TOKENISATIONS = ('module', 'patch', 'gene')
 GENE_DROPOUT = {'module': 0.2, 'patch': 0.4, 'gene': 0.}
 
 @register_encoder('gene_tokens')

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
-from fastcore.script import call_parse, Param, store_true
 from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
 from ..metrics import evaluate_task
@@ -17,7 +16,7 @@ from .analysis import dmso_distances, compound_table, grad_x_input, gene_importa
 
 # %% auto #0
 __all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'drugseq_config', 'reference_wells', 'export_screen', 'train_drugseq',
-           'evaluate_drugseq', 'read_screen', 'drugseq_train_cli', 'drugseq_demo_cli']
+           'evaluate_drugseq', 'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -171,76 +170,3 @@ def read_screen(data, control:str='DMSO', scores:str=None, label:str=None, compo
         return load_h5ad(path, scores=[s.strip() for s in scores.split(',') if s.strip()], label=label, compound=compound, well=well,
                          activation=activation, cluster=cluster, control=control, layer=layer)
     return load_drugseq(path, control)
-
-def _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding)->dict:
-    from mtl_bio.cli import load_config
-    cfg = load_config(config) if config else {}
-    for sec, key, v in [('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)]:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
-    if tokens: cfg.setdefault('architecture', {})['tokens'] = tokens
-    if no_zscore: cfg['zscore'] = False
-    if reference_cluster is not None: cfg['reference_cluster'] = reference_cluster
-    if embedding is not None: cfg['embedding'] = embedding
-    return cfg
-
-@call_parse
-def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or an .h5ad
-                      out:str='runs/drugseq', # Output folder
-                      config:str=None, # YAML/JSON with drugseq_config settings
-                      control:str='DMSO', # Compound name of the control wells
-                      scores:str=None, # .h5ad: comma-separated obs columns of the scores
-                      label:str=None, # .h5ad: obs column of the 0/1 label
-                      compound:str=None, # .h5ad: obs column of the compound
-                      well:str=None, # .h5ad: obs column of the well id (default the obs names)
-                      activation:str=None, # .h5ad: obs column of the historical activation score
-                      cluster:str=None, # .h5ad: obs column of the cluster id
-                      layer:str=None, # .h5ad: expression layer (default X)
-                      tokens:Param("Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)", str, choices=list(TOKENISATIONS))=None,
-                      epochs:int=None, # Training epochs (default 50)
-                      seed:int=None, # Seed of the split and the training (default 614)
-                      no_zscore:Param("Do not z-score the genes", store_true)=False,
-                      reference_cluster:str=None, # Use only the DMSO wells of this cluster as the reference
-                      embedding:Param("2-D view of the latent space", str, choices=['auto', 'pca', 'umap'])=None,
-                      skip_train:Param("Do not train: evaluate and export with --model", store_true)=False,
-                      model:str=None, # Run folder or model.pt to use with --skip_train
-                      overwrite:Param("Replace an existing output folder", store_true)=False,
-                      quiet:Param("No progress bars", store_true)=False):
-    "Train the DRUG-seq gene-token Transformer (or, with --skip_train, export from a checkpoint)."
-    if skip_train and not model: raise input_error("--skip_train needs --model (a run folder or its model.pt)")
-    if model and not skip_train: raise input_error("--model is used with --skip_train; without it a new model is trained")
-    check_out_dir(out, overwrite)
-    screen = read_screen(data, control, scores, label, compound, well, activation, cluster, layer)
-    print(screen)
-    cfg = _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding)
-    if skip_train:
-        m = evaluate_drugseq(model, screen, out, overwrite, cfg.get('reference_cluster'), cfg.get('embedding', 'auto'))
-        print(format_metrics(m)); print(f"exports: {out}")
-        return m
-    res = train_drugseq(screen, out, cfg, overwrite, config)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}")
-    return res
-
-@call_parse
-def drugseq_demo_cli(out:str='runs/drugseq_demo', # Output folder
-                     pbmc:Param("The PBMC demonstration (needs scanpy) instead of a generated screen", store_true)=False,
-                     wells:int=768, # Generated screen: wells
-                     genes:int=2541, # Generated screen: genes
-                     epochs:int=50, # Training epochs
-                     seed:int=0, # Seed of the generated screen
-                     embedding:Param("2-D view of the latent space", str, choices=['auto', 'pca', 'umap'])=None,
-                     overwrite:Param("Replace an existing output folder", store_true)=False,
-                     quiet:Param("No progress bars", store_true)=False):
-    "Train on a generated DRUG-seq screen (or the PBMC demonstration) and report what it recovers."
-    check_out_dir(out, overwrite)
-    screen = pbmc_screen() if pbmc else example_screen(wells, genes, seed=seed)
-    print(screen)
-    res = train_drugseq(screen, out, _cfg(None, epochs, None, None, quiet, False, None, embedding), overwrite)
-    print(format_metrics(res.metrics))
-    comp = pd.read_csv(Path(out)/'compounds.csv'); gi = pd.read_csv(Path(out)/'gene_importance.csv')
-    print("compounds furthest from the reference:", comp.compound.head(5).tolist())
-    if 'strong' in screen.info:
-        n, k = len(screen.info['strong']), len(screen.info['programme'])
-        print(f"planted strong perturbers in the top {n}: {len(set(comp.compound.head(n)) & set(screen.info['strong']))}/{n}; "
-              f"programme genes in the top {k} genes: {len(set(gi.gene.head(k)) & set(screen.info['programme']))}/{k}")
-    print(f"run folder: {out}")
-    return res

@@ -9,27 +9,11 @@ from collections import Counter
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
-from ..dna.load import read_fasta, format_problems, FASTA_SUFFIXES, TABLE_SUFFIXES, read_sequence_file, sequence_problems
+from ..sequences import *
 
 # %% auto #0
-__all__ = ['AMINO_ACIDS', 'PROTEIN_LETTERS', 'MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'clean_proteins',
-           'protein_problems', 'normalize_name', 'load_marts', 'load_proteins', 'example_enzymes']
-
-# %% ../../nbs/20_tps_data.ipynb #364a6b4b
-AMINO_ACIDS = 'ACDEFGHIKLMNPQRSTVWY'
-PROTEIN_LETTERS = AMINO_ACIDS + 'XBZUO'
-_WS = re.compile(r'\s+')
-_NOT_AA = re.compile(f'[^{PROTEIN_LETTERS}]')
-
-def clean_proteins(seqs)->list:
-    "Upper-case, remove whitespace and trailing `*`s; missing values become ''."
-    return [_WS.sub('', unicodedata.normalize('NFKC', s)).upper().rstrip('*') if isinstance(s, str) else '' for s in seqs]
-
-def protein_problems(seqs, # Cleaned sequences (see `clean_proteins`)
-                     raw=None, # The values before cleaning, to tell 'missing' from 'empty'
-                    )->list:
-    "One message per sequence: '' when it is valid, else what is wrong (the sequence pipeline's `sequence_problems` with the protein letters)."
-    return sequence_problems(seqs, raw, _NOT_AA, "allowed: the 20 amino acids and X, B, Z, U, O; a final '*' is stripped")
+__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'load_marts', 'load_proteins',
+           'example_enzymes']
 
 # %% ../../nbs/20_tps_data.ipynb #e02e2b6d
 _DASHES = re.compile('[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]')
@@ -125,7 +109,7 @@ def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a `s
     parts = []
     for p in ([paths] if isinstance(paths, (str, Path)) else list(paths)):
         p = Path(p)
-        if p.suffix.lower() in FASTA_SUFFIXES: t = read_fasta(p)
+        if is_fasta(p): t = read_fasta(p)
         else:
             t = read_sequence_file(p, id_col=id_col)
             check_columns(t, [sequence_col], p)

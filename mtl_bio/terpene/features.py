@@ -9,30 +9,12 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import scipy.sparse as sp
 from ..core import *
-from ..runs import register_featurizer
-from ..dna.embed import kmer_codes, train_word2vec, KmerVectors, check_sequence_column
-from ..dna.load import read_fasta
-from .data import AMINO_ACIDS, clean_proteins, protein_problems
+from ..registry import register_featurizer
+from ..sequences import *
 
 # %% auto #0
-__all__ = ['PHYSCHEM', 'EMBEDDINGS', 'kmer_profiles', 'kmer_similarity', 'aa_composition', 'dipeptide_composition', 'physchem',
-           'pretrain_sequences', 'check_protein_column', 'TpsFeaturizer']
-
-# %% ../../nbs/23_tps_features.ipynb #c4edfc78
-def kmer_profiles(seqs, # Cleaned protein sequences
-                  k:int=3)->sp.csr_matrix:
-    "Unit-length sparse k-mer count vectors, one row per sequence."
-    seqs = list(seqs)
-    codes, idx = kmer_codes(seqs, k, 'protein')
-    M = sp.csr_matrix((np.ones(len(codes), np.float32), (idx, codes)), shape=(len(seqs), 25**k))
-    M.sum_duplicates()
-    norm = np.sqrt(np.asarray(M.multiply(M).sum(1)).ravel())
-    return sp.diags(1/np.where(norm>0, norm, 1)).astype(np.float32) @ M
-
-def kmer_similarity(a, b=None, k:int=3)->np.ndarray:
-    "Cosine similarity of the k-mer profiles of sequences `a` (rows) and `b` (columns; default `a`)."
-    A = kmer_profiles(a, k); B = A if b is None else kmer_profiles(b, k)
-    return np.asarray((A @ B.T).todense(), dtype=np.float32)
+__all__ = ['PHYSCHEM', 'EMBEDDINGS', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences',
+           'check_protein_column', 'TpsFeaturizer']
 
 # %% ../../nbs/23_tps_features.ipynb #a504195a
 _KD = dict(zip(AMINO_ACIDS, [1.8, 2.5, -3.5, -3.5, 2.8, -0.4, -3.2, 4.5, -3.9, 3.8, 1.9, -3.5, -1.6, -3.5, -4.5, -0.8, -0.7, 4.2, -0.9, -1.3]))

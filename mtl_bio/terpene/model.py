@@ -6,7 +6,8 @@
 from __future__ import annotations
 import torch, torch.nn as nn
 from ..core import *
-from ..model import Trunk, register_encoder, init_xavier
+from ..model import Trunk, init_xavier
+from ..registry import register_encoder
 
 # %% auto #0
 __all__ = ['FusionEncoder']

@@ -6,7 +6,6 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
-from fastcore.script import call_parse, Param, store_true
 from ..core import *
 from ..runs import load_predictor, format_metrics, Predictor
 from ..metrics import apply_thresholds
@@ -14,10 +13,10 @@ from .data import load_marts, load_proteins, example_enzymes
 from .train import train_tps, cross_validate_tps, format_cv
 
 # %% auto #0
-__all__ = ['predict_tps', 'tps_train_cli', 'tps_cv_cli', 'tps_predict_cli', 'tps_demo_cli']
+__all__ = ['tps_predictor', 'predict_tps']
 
 # %% ../../nbs/26_tps_predict.ipynb #4fded27f
-def _tps_predictor(run)->Predictor:
+def tps_predictor(run)->Predictor:
     pred = run if isinstance(run, Predictor) else load_predictor(run)
     if pred.meta.get('pipeline')!='terpene': raise input_error(f"not a terpene synthase run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
     return pred
@@ -28,7 +27,7 @@ def predict_tps(run, # Run folder, its model.pt, or a `Predictor`
                 all_probs:bool=False, # Also one probability column per product
                 file=None)->pd.DataFrame:
     "Top products, thresholded product calls and terpene type of each enzyme."
-    pred = _tps_predictor(run)
+    pred = tps_predictor(run)
     df = df.copy()
     feat = pred.featurizer
     if feat.kingdom_col and feat.kingdom_col not in df: df[feat.kingdom_col] = ''
@@ -47,86 +46,3 @@ def predict_tps(run, # Run folder, its model.pt, or a `Predictor`
     out = pd.DataFrame(res, index=df.index)
     if all_probs: out = pd.concat([out, pd.DataFrame(probs.round(4), columns=[f'prob: {p}' for p in products], index=df.index)], axis=1)
     return out
-
-# %% ../../nbs/26_tps_predict.ipynb #e7191d51
-def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet)->dict:
-    from mtl_bio.cli import load_config
-    cfg = load_config(config) if config else {}
-    if top_k is not None: cfg['top_k'] = top_k
-    for sec, key, v in [('features', 'embedding', embedding), ('features', 'esm_model', esm_model), ('features', 'pretrain', pretrain),
-                        ('features', 'cache_dir', cache_dir), ('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed),
-                        ('train', 'quiet', True if quiet else None)]:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
-    return cfg
-
-@call_parse
-def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
-                  out:str='runs/tps', # Output folder of the run
-                  top_k:int=None, # Number of most frequent products to predict (default 30)
-                  embedding:Param("Sequence embedding", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
-                  esm_model:str=None, # ESM-2 model name or local .pt (with --embedding esm2)
-                  pretrain:str=None, # FASTA of unlabeled sequences for the Word2Vec corpus (with --embedding w2v)
-                  cache_dir:str=None, # ESM-2 embedding cache folder
-                  config:str=None, # YAML/JSON with tps_config settings
-                  epochs:int=None, # Training epochs (default 60, with early stopping)
-                  seed:int=None, # Seed of the split and the training
-                  on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
-                  overwrite:Param("Replace an existing output folder", store_true)=False,
-                  quiet:Param("No progress bars", store_true)=False):
-    "Train the terpene synthase pipeline (products + type) on a MARTS-DB table."
-    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet)
-    check_out_dir(out, overwrite)
-    enz, dropped = load_marts(data, on_invalid)
-    if len(dropped): print(f"{len(dropped)} row(s) reported and dropped (duplicates or problems); listed in {Path(out)/'dropped_rows.csv'}")
-    res = train_tps(enz, out, cfg, dropped=dropped, overwrite=overwrite, source=data, config_source=config)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}")
-    return res
-
-@call_parse
-def tps_cv_cli(data:str, # MARTS-DB reactions table
-               out:str='runs/tps_cv', # Output folder
-               scheme:Param("grouped: near-identical sequences in one fold; random: single enzymes", str, choices=['grouped', 'random'])='grouped',
-               folds:int=5, # Number of folds
-               top_k:int=None, embedding:Param("Sequence embedding", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
-               esm_model:str=None, pretrain:str=None, cache_dir:str=None, config:str=None, epochs:int=None, seed:int=0,
-               on_invalid:Param("raise or drop bad rows", str, choices=['raise', 'drop'])='raise',
-               overwrite:Param("Replace an existing output folder", store_true)=False):
-    "Cross-validate the terpene synthase model against random, prior and nearest-neighbour baselines."
-    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True)
-    check_out_dir(out, overwrite)
-    enz, dropped = load_marts(data, on_invalid)
-    s = cross_validate_tps(enz, out, cfg, scheme, folds, seed, overwrite=overwrite, source=data, config_source=config)
-    print(f"{scheme} folds ({folds}-fold), mean ± sd over folds:\n{format_cv(s)}\nfolder: {out}")
-    return s
-
-@call_parse
-def tps_predict_cli(run:str, # Run folder of `tps-train` (or its model.pt)
-                    data:Param("FASTA file(s), or tables with a sequence column", nargs='+'),
-                    out:str='tps_predictions.csv', # Where to write the predictions (CSV)
-                    top_k:int=5, # Products listed per enzyme
-                    all_probs:Param("Also write every product's probability", store_true)=False,
-                    on_invalid:Param("raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv", str, choices=['raise', 'drop'])='raise',
-                    overwrite:Param("Replace an existing output file", store_true)=False):
-    "Predict the products and terpene type of new enzymes with a trained run."
-    out, report = prediction_files(out, overwrite)
-    pred = _tps_predictor(run)
-    df, problems = load_proteins(data, on_invalid=on_invalid)
-    res = predict_tps(pred, df, top_k, all_probs)
-    res['source_file'], res['source_row'] = df.source_file, df.source_row
-    write_predictions(res, out, report, problems, 'enzymes')
-    return res
-
-@call_parse
-def tps_demo_cli(out:str='runs/tps_demo', # Output folder of the run
-                 epochs:int=30, seed:int=0,
-                 overwrite:Param("Replace an existing output folder", store_true)=False,
-                 quiet:Param("No progress bars", store_true)=False):
-    "Train the terpene synthase pipeline on a generated MARTS-DB-shaped table."
-    ex = example_enzymes(seed=seed)
-    check_out_dir(out, overwrite)
-    src = Path(out).with_name(Path(out).name + '_data.csv')
-    with atomic_write(src) as f: ex.to_csv(f, index=False)
-    enz, _ = load_marts(src)
-    res = train_tps(enz, out, {'top_k': 20, 'train': {'epochs': epochs, 'seed': seed, 'quiet': quiet}, 'split': {'seed': seed}}, overwrite=overwrite, source=src)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}  (the table it trained on: {src})")
-    return res

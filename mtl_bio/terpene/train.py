@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from scipy.sparse.csgraph import connected_components
 from ..core import *
 from ..tasks import tasks_from_config
-from ..data import _iterative_assign, _group_level, PARTS
+from ..data import iterative_assign, group_level, PARTS
 from ..metrics import evaluate_task, fit_thresholds, one_hot
 from ..runs import train_run, run_config, merge_config, RunResult
 from .targets import top_products, product_targets, tps_tasks
@@ -94,9 +94,9 @@ def cv_folds(Y:np.ndarray, # 0/1 product matrix
              n_folds:int=5, seed:int=0)->np.ndarray:
     "Fold (0..n_folds-1) of every row, by iterative stratification of `Y`, groups kept whole."
     rng = np.random.default_rng(seed); fr = np.full(n_folds, 1/n_folds)
-    if groups is None: return _iterative_assign(Y, fr, rng)
-    _, inv, gy = _group_level(groups, Y)
-    return _iterative_assign(gy, fr, rng)[inv]
+    if groups is None: return iterative_assign(Y, fr, rng)
+    _, inv, gy = group_level(groups, Y)
+    return iterative_assign(gy, fr, rng)[inv]
 
 def fold_split(folds:np.ndarray, i:int)->dict:
     "Test = fold i, valid = fold i+1, train = the others."

@@ -53,7 +53,6 @@ def text_config(config, # A dict, or the path of a YAML/JSON file
                )->dict:
     "The complete, checked sentence-pipeline config; relative paths resolved against the config file's folder."
     if not isinstance(config, dict):
-        from mtl_bio.cli import load_config
         source = Path(config); config = load_config(source)
     base = Path(source).parent if source else None
     cfg = check_sections(config, TEXT_DEFAULTS, source)

@@ -8,7 +8,7 @@ import copy, importlib.util, os, re, sys
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from ..core import *
-from ..model import register_encoder
+from ..registry import register_encoder
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'POOLINGS', 'bundled_model_path', 'resolve_model', 'load_backbone', 'tokenize', 'mean_pool',

@@ -6,16 +6,15 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd, torch, yaml
-from fastcore.script import call_parse, Param, store_true
 from ..core import *
-from ..runs import register_featurizer, train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
+from ..runs import train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
+from ..registry import register_featurizer
 from .encoder import *
 from .data import *
 
 # %% auto #0
 __all__ = ['SentenceFeaturizer', 'TokenFeaturizer', 'text_run_config', 'train_text', 'text_predictor', 'predict_text',
-           'prediction_paths', 'write_text_predictions', 'predict_from_config', 'train_from_config', 'text_train_cli',
-           'text_predict_cli', 'text_demo_cli', 'text_main']
+           'prediction_paths', 'write_text_predictions', 'predict_from_config', 'train_from_config']
 
 # %% ../../nbs/42_text_train.ipynb #2e1f892f
 @register_featurizer('sentence_embeddings')
@@ -186,50 +185,3 @@ def train_from_config(config, out=None, overwrite:bool=False, finetune:bool=None
     res = train_text(cfg, out, overwrite)
     print(format_metrics(res.metrics)); print(f"run folder: {res.path}")
     return res
-
-# %% ../../nbs/42_text_train.ipynb #21a49860
-@call_parse
-def text_train_cli(config:str=None, # YAML config with tasks and a train section
-                   out:str=None, # Run folder; default train.out
-                   finetune:Param("Fine-tune the encoder too (at train.encoder_lr)", store_true)=False,
-                   epochs:int=None, # Override train.epochs
-                   overwrite:Param("Replace an existing run folder", store_true)=False,
-                   quiet:Param("No progress bars", store_true)=False):
-    "Train one head per task on the shared sentence encoder."
-    if not config: raise input_error("give --config (a YAML file with tasks and a train section)")
-    return train_from_config(config, out, overwrite, True if finetune else None, epochs, True if quiet else None)
-
-@call_parse
-def text_predict_cli(config:str=None, # YAML config (model, tasks, inference, data, output)
-                     run:str=None, # Run folder; default model.run
-                     data:str=None, # Input CSV; default data.input
-                     overwrite:Param("Replace existing prediction files", store_true)=False):
-    "Label sentences with every task's head from one encoder pass; one CSV per task."
-    if not config: raise input_error("give --config (a YAML file with model, tasks, data and output)")
-    return predict_from_config(config, run, data, overwrite)
-
-@call_parse
-def text_demo_cli(out:str='runs/text_demo', # Folder for the config, the example data, the run and the predictions
-                  epochs:int=30, # Training epochs
-                  finetune:Param("Fine-tune the encoder too", store_true)=False,
-                  overwrite:Param("Replace an existing folder", store_true)=False,
-                  quiet:Param("No progress bars", store_true)=False):
-    "Train topic and sentiment heads on the example sentences, then label them."
-    check_out_dir(out, overwrite)
-    with staged_dir(out, overwrite) as tmp:
-        conf = example_config(tmp, train={'epochs': epochs, 'finetune': bool(finetune), 'quiet': bool(quiet)})
-        res = train_text(conf)
-        print(format_metrics(res.metrics))
-        tables = predict_from_config(conf, verbose=False)
-    print(f"labelled {len(next(iter(tables.values())))} sentences for {len(tables)} tasks -> {Path(out)/'predictions'}")
-    print(f"config, run and predictions: {out}  (run it again: mtl_bio text-predict --config {Path(out)/'config.yaml'} --overwrite)")
-    return Path(out)
-
-# %% ../../nbs/42_text_train.ipynb #7951d3fb
-@call_parse
-def text_main(config:str=None, # YAML config
-              train:Param("Train per the config's train section instead of predicting", store_true)=False,
-              overwrite:Param("Replace existing outputs", store_true)=False):
-    "Sentence pipeline: predict (default) or train from a YAML config."
-    if not config: raise input_error("give --config config.yaml")
-    return train_from_config(config, overwrite=overwrite) if train else predict_from_config(config, overwrite=overwrite)
