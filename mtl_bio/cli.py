@@ -41,7 +41,7 @@ def demo(out:str='runs/demo', # Output folder of the run
 @call_parse
 def train(config:str, # YAML/JSON run config
           out:str=None, # Output folder of the run; default runs/<config name>
-          data:str=None, # The table (CSV/TSV/Parquet); overrides data.path of the config
+          data:str=None, # The table (CSV/TSV/Parquet); default: data.path of the config (read relative to the config file)
           overwrite:Param("Replace an existing output folder", store_true)=False,
           quiet:Param("No progress bars", store_true)=False):
     "Train a multi-task model from a table and a config; write a run folder."
@@ -65,7 +65,7 @@ def train(config:str, # YAML/JSON run config
 def predict(run:str, # Run folder (or its model.pt)
             data:str, # Table to predict on (CSV/TSV/Parquet)
             out:str='predictions.csv', # Where to write predictions (CSV)
-            keep:str=None, # Comma-separated input columns to copy into the output (ids, say)
+            keep:str=None, # Comma-separated input columns to copy into the output (ids, say); default: none
             overwrite:Param("Replace an existing output file", store_true)=False):
     "Predict every row of a table with a trained run."
     import pandas as pd

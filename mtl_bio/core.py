@@ -148,6 +148,7 @@ def save_json(obj, # Dicts, lists, numbers (NumPy too), strings; NaN is written 
     "Write `obj` as indented JSON, atomically."
     with atomic_write(path) as f: json.dump(_jsonable(obj), f, indent=2, allow_nan=False)
 
+# %% ../nbs/00_core.ipynb #679aa9aa
 def load_json(path)->dict:
     "Read a JSON file, naming the file if it is missing or corrupt."
     path = Path(path)
@@ -193,6 +194,7 @@ def check_out_dir(path, # The output folder a run will create
     if path.exists() and any(path.iterdir()) and not overwrite:
         raise input_error("output folder exists and is not empty; pass overwrite=True (CLI: --overwrite) to replace it, or choose another folder", file=path)
 
+# %% ../nbs/00_core.ipynb #645d4c02
 @contextlib.contextmanager
 def staged_dir(path, # The output folder to create
                overwrite:bool=False, # Replace an existing folder (only once the new one is complete)
@@ -223,6 +225,7 @@ def prediction_files(out, # The predictions CSV
         if f.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=f)
     return out, report
 
+# %% ../nbs/00_core.ipynb #f07c994b
 def write_predictions(res, out, report,
                       problems, # Inputs not predicted (empty when all were)
                       what:str='sequences'):

@@ -16,13 +16,14 @@ __all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'Mul
 # %% ../nbs/03_model.ipynb #b85734db
 ACTIVATIONS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'silu': nn.SiLU, 'tanh': nn.Tanh, 'leaky_relu': nn.LeakyReLU}
 
+# %% ../nbs/03_model.ipynb #ae644916
 def _act(name):
     if name not in ACTIVATIONS: raise MtlBioError(f"unknown activation {name!r}; use one of {sorted(ACTIVATIONS)}")
     return ACTIVATIONS[name]()
 
 def lin_block(n_in:int, n_out:int,
               bn:bool=True, # BatchNorm after the linear layer
-              act:str='relu', # Activation name, see `ACTIVATIONS`
+              act:str='relu', # Activation name, see ACTIVATIONS
               p:float=0., # Dropout probability
              )->nn.Sequential:
     "Linear -> BatchNorm -> activation -> Dropout."
@@ -45,6 +46,7 @@ class Trunk(nn.Sequential):
         super().__init__(*[lin_block(i, o, bn, act, p) for i,o,p in zip([n_in]+sizes[:-1], sizes, ps)])
         self.n_out = sizes[-1] if sizes else n_in
 
+# %% ../nbs/03_model.ipynb #d52dbfa0
 def task_head(n_in:int, n_out:int,
               hidden:int=None, # Width of an optional hidden layer
               p:float=0., # Dropout before the output layer
@@ -66,7 +68,7 @@ class MultiTaskModel(nn.Module):
     "Encoder -> shared trunk -> one head per task; `forward` returns one output per task, in task order."
     def __init__(self, heads:dict, # Task name -> head module, in task order
                  trunk:nn.Module, # Shared trunk
-                 encoder:nn.Module=None, # Input encoder; `nn.Identity()` if None
+                 encoder:nn.Module=None, # Input encoder; nn.Identity() if None
                  return_latent:bool=False, # Also return the latent vector as the last output
                 ):
         super().__init__()
@@ -83,7 +85,7 @@ class MultiTaskModel(nn.Module):
 # %% ../nbs/03_model.ipynb #58b84d25
 _all_ = ['ENCODERS', 'register_encoder']   # kept here too: they live in mtl_bio.registry
 
-def build_model(tasks:list, # Fitted `Task`s; one head each
+def build_model(tasks:list, # Fitted Tasks; one head each
                 n_in:int, # Width of the input (or of the encoder input, for encoders that need it)
                 sizes=(256, 128), ps=0.1, bn:bool=True, act:str='relu',
                 head_hidden:int=None, head_p:float=0.,

@@ -38,13 +38,20 @@ class Pipeline:
     "What a pipeline contributes, by name: its checkpoint id, its commands and the modules that register its featurizers and encoders."
     name:str # The id stored in the checkpoints it writes ('dna', 'terpene', ...)
     title:str='' # One line for the command list of mtl_bio --help
-    commands:dict=field(default_factory=dict) # Command name -> 'module:function' (imported only when the command runs)
+    commands:dict=field(default_factory=dict) # Command name -> 'module:function' (imported only when the command runs), or the function itself
     modules:tuple=() # Modules imported before one of its checkpoints is loaded (they register its featurizers and encoders)
 
 # %% ../nbs/00a_registry.ipynb #59044450
 ENTRY_POINT_GROUP = 'mtl_bio.pipelines'
+
+# %% ../nbs/00a_registry.ipynb #b49137ce
 PIPELINES = {}   # id -> Pipeline
 _DISCOVERED = []
+
+# %% ../nbs/00a_registry.ipynb #2b371107
+def _is_pipeline(o)->bool:
+    "Anything shaped like a Pipeline (a class object from another copy of this module counts too, as in a notebook)"
+    return all(hasattr(o, a) for a in ('name', 'title', 'commands', 'modules'))
 
 # %% ../nbs/00a_registry.ipynb #a4ee2545
 def _command_owner(cmd:str)->str|None:
@@ -54,11 +61,11 @@ def _command_owner(cmd:str)->str|None:
 def register_pipeline(p:Pipeline, # The pipeline's declaration
                      )->Pipeline:
     "Add `p` to the registry; a command name another pipeline already has is an error."
-    if not isinstance(p, Pipeline): raise MtlBioError(f"register_pipeline takes a Pipeline, not {type(p).__name__}")
+    if not _is_pipeline(p): raise MtlBioError(f"register_pipeline takes a Pipeline, not {type(p).__name__}")
     for cmd, target in p.commands.items():
         owner = _command_owner(cmd)
         if owner not in (None, p.name): raise MtlBioError(f"pipeline {p.name!r}: command {cmd!r} is already defined by pipeline {owner!r}")
-        if ':' not in str(target): raise MtlBioError(f"pipeline {p.name!r}: command {cmd!r} must name 'module:function', not {target!r}")
+        if not callable(target) and ':' not in str(target): raise MtlBioError(f"pipeline {p.name!r}: command {cmd!r} must be 'module:function' or a function, not {target!r}")
     PIPELINES[p.name] = p
     return p
 
@@ -67,8 +74,8 @@ def _load_entry_point(ep)->Pipeline|None:
     try: obj = ep.load()
     except Exception as ex:
         warnings.warn(f"mtl_bio pipeline entry point {ep.name!r} ({ep.value}) cannot be loaded: {type(ex).__name__}: {ex}"); return None
-    if callable(obj) and not isinstance(obj, Pipeline): obj = obj()
-    if not isinstance(obj, Pipeline):
+    if callable(obj) and not _is_pipeline(obj): obj = obj()
+    if not _is_pipeline(obj):
         warnings.warn(f"mtl_bio pipeline entry point {ep.name!r} ({ep.value}) is a {type(obj).__name__}, not a Pipeline"); return None
     return obj
 
@@ -85,10 +92,11 @@ def discover_pipelines(reload:bool=False, # Read the entry points again
     return PIPELINES
 
 # %% ../nbs/00a_registry.ipynb #6b121fa2
-def resolve(target:str, # 'module:attribute'
+def resolve(target, # 'module:attribute', or the object itself (a command defined in a notebook or script)
            ):
-    "Import `module` and return its `attribute`."
-    mod, _, attr = str(target).partition(':')
+    "Import `module` and return its `attribute`; anything that is not a string is returned as it is."
+    if not isinstance(target, str): return target
+    mod, _, attr = target.partition(':')
     try: return getattr(importlib.import_module(mod), attr)
     except (ImportError, AttributeError) as ex: raise MtlBioError(f"cannot load {target!r}: {type(ex).__name__}: {ex}") from None
 

@@ -19,6 +19,8 @@ __all__ = ['NUCLEOTIDES', 'TABLE_SUFFIXES', 'FASTA_SUFFIXES', 'AMINO_ACIDS', 'PR
 
 # %% ../nbs/00b_sequences.ipynb #c9e4913e
 NUCLEOTIDES = 'ACGTUN'
+
+# %% ../nbs/00b_sequences.ipynb #bfd241fb
 _WS = re.compile(r'\s+')
 _BAD = re.compile(f'[^{NUCLEOTIDES}]')
 
@@ -26,7 +28,8 @@ def clean_sequences(seqs)->list:
     "Upper-case each sequence and remove all whitespace; missing values become ''."
     return [_WS.sub('', unicodedata.normalize('NFKC', str(s))).upper() if isinstance(s, str) else '' for s in seqs]
 
-def sequence_problems(seqs, # Cleaned sequences (see `clean_sequences`)
+# %% ../nbs/00b_sequences.ipynb #67b2c043
+def sequence_problems(seqs, # Cleaned sequences (see clean_sequences)
                       raw=None, # The values before cleaning, to tell 'missing' from 'empty'
                       invalid:re.Pattern=_BAD, # Matches a character that is not allowed
                       allowed:str=f"allowed: {', '.join(NUCLEOTIDES)}; N for unknown", # Said after an invalid character
@@ -45,8 +48,11 @@ def sequence_problems(seqs, # Cleaned sequences (see `clean_sequences`)
 
 # %% ../nbs/00b_sequences.ipynb #a25dde5e
 TABLE_SUFFIXES = ('.xlsx', '.xlsm', '.xls', '.csv', '.tsv', '.txt', '.tab')
+
+# %% ../nbs/00b_sequences.ipynb #7a93847b
 FASTA_SUFFIXES = ('.fasta', '.fa', '.fna', '.faa', '.fas', '.ffn', '.frn', '.mpfa')
 
+# %% ../nbs/00b_sequences.ipynb #73d11d78
 def read_sequence_file(path, # A .xlsx/.xls, .csv or .tsv file
                        sheet=0, # Excel sheet name or number
                        id_col:str=None, # Read as text
@@ -105,7 +111,7 @@ def read_fasta(path, # A FASTA file: .fa .fasta .fna .faa .ffn ..., plain or gzi
     return df[['id', 'description', 'sequence', 'source_file', 'source_row']]
 
 # %% ../nbs/00b_sequences.ipynb #f8bf6e4f
-def format_problems(problems:pd.DataFrame, # From `load_sequences`
+def format_problems(problems:pd.DataFrame, # From load_sequences
                     n:int=10, # Show at most this many
                    )->str:
     "The problems as lines naming file, row and column."
@@ -116,14 +122,19 @@ def format_problems(problems:pd.DataFrame, # From `load_sequences`
 
 # %% ../nbs/00b_sequences.ipynb #42f845a0
 AMINO_ACIDS = 'ACDEFGHIKLMNPQRSTVWY'
+
+# %% ../nbs/00b_sequences.ipynb #190d6acb
 PROTEIN_LETTERS = AMINO_ACIDS + 'XBZUO'
+
+# %% ../nbs/00b_sequences.ipynb #2984e703
 _NOT_AA = re.compile(f'[^{PROTEIN_LETTERS}]')
 
 def clean_proteins(seqs)->list:
     "Upper-case, remove whitespace and trailing `*`s; missing values become ''."
     return [_WS.sub('', unicodedata.normalize('NFKC', s)).upper().rstrip('*') if isinstance(s, str) else '' for s in seqs]
 
-def protein_problems(seqs, # Cleaned sequences (see `clean_proteins`)
+# %% ../nbs/00b_sequences.ipynb #39ce2a20
+def protein_problems(seqs, # Cleaned sequences (see clean_proteins)
                      raw=None, # The values before cleaning, to tell 'missing' from 'empty'
                     )->list:
     "One message per sequence: '' when it is valid, else what is wrong (the sequence pipeline's `sequence_problems` with the protein letters)."
@@ -139,17 +150,22 @@ class KmerAlphabet:
         for a,b in self.aliases.items(): self.lut[ord(a)] = self.lut[ord(a.lower())] = self.lut[ord(b)]
         self.max_k = int(np.floor(62/np.log2(len(letters))))   # len(letters)**k < 2**62
         self._tr = str.maketrans(self.aliases)
-    def clean(self, seq:str)->str: return seq.upper().translate(self._tr)
+    def clean(self, seq:str)->str:
+        "Upper case, with the alphabet's aliases applied (for DNA, U is read as T)."
+        return seq.upper().translate(self._tr)
     def __repr__(self): return f"KmerAlphabet({self.name!r}, {self.letters!r})"
 
+# %% ../nbs/00b_sequences.ipynb #3ba9e102
 ALPHABETS = {'dna': KmerAlphabet('dna', 'ACGTN', {'U': 'T'}),
              'protein': KmerAlphabet('protein', 'ACDEFGHIKLMNPQRSTVWYXBZUO')}
 
+# %% ../nbs/00b_sequences.ipynb #e5113cfe
 def get_alphabet(a)->KmerAlphabet:
     if isinstance(a, KmerAlphabet): return a
     if a not in ALPHABETS: raise input_error(f"unknown alphabet {a!r}; use one of {sorted(ALPHABETS)}", column='alphabet')
     return ALPHABETS[a]
 
+# %% ../nbs/00b_sequences.ipynb #617bad6a
 def kmers(seq:str, # One sequence
           k:int=3, alphabet='dna')->list:
     "The overlapping k-mers of `seq` (upper case; for DNA, U read as T)."
@@ -161,9 +177,10 @@ def check_k(k, alphabet='dna'):
     mx = get_alphabet(alphabet).max_k
     if not isinstance(k, (int, np.integer)) or not 1 <= k <= mx: raise input_error(f"k must be an integer from 1 to {mx}, got {k!r}", column='k')
 
+# %% ../nbs/00b_sequences.ipynb #8b28cd70
 def kmer_codes(seqs, # Sequences
                k:int=3,
-               alphabet='dna', # 'dna', 'protein' or a `KmerAlphabet`
+               alphabet='dna', # 'dna', 'protein' or a KmerAlphabet
               )->tuple:
     "Codes of all valid k-mer windows, and the index of the sequence each belongs to."
     check_k(k, alphabet)
@@ -183,6 +200,7 @@ def kmer_codes(seqs, # Sequences
     seq_idx = np.repeat(np.arange(len(seqs)), lens+1)[ok]
     return codes[ok], seq_idx
 
+# %% ../nbs/00b_sequences.ipynb #d21aa8bf
 def kmer_code(kmer:str, alphabet='dna')->int:
     "The code of one k-mer (see `kmer_codes`)."
     codes, _ = kmer_codes([kmer], len(kmer), alphabet)
@@ -195,7 +213,7 @@ class KmerVectors:
     def __init__(self, kmers:list, # The vocabulary (k-mers of one length)
                  vectors, # (len(kmers), dim) array
                  source:str=None, # Where the vectors came from, for messages
-                 alphabet='dna', # 'dna', 'protein' or a `KmerAlphabet`
+                 alphabet='dna', # 'dna', 'protein' or a KmerAlphabet
                 ):
         self.alphabet = A = get_alphabet(alphabet)
         self.kmers, self.vectors = [A.clean(str(x)) for x in kmers], np.asarray(vectors, dtype=np.float32)
@@ -257,8 +275,8 @@ def train_word2vec(seqs, # Training sequences only
                    k:int=3, vector_size:int=100, window:int=5, min_count:int=1,
                    sg:int=1, # 1 skip-gram, 0 CBOW
                    epochs:int=10, seed:int=0,
-                   alphabet='dna', # 'dna', 'protein' or a `KmerAlphabet`
-                   **kwargs, # Other `gensim.models.Word2Vec` options
+                   alphabet='dna', # 'dna', 'protein' or a KmerAlphabet
+                   **kwargs, # Other gensim.models.Word2Vec options
                   )->KmerVectors:
     "Word2Vec k-mer vectors trained with gensim on `seqs`."
     from gensim.models import Word2Vec
@@ -298,7 +316,7 @@ def load_vectors(path, # A word2vec file (binary or text format)
 # %% ../nbs/00b_sequences.ipynb #dd35e995
 def check_sequence_column(df:pd.DataFrame, col:str='sequence', file=None,
                           clean=clean_sequences, # Cleans the raw values
-                          problems=sequence_problems, # One message per sequence ('' when valid), given `(seqs, raw)`
+                          problems=sequence_problems, # One message per sequence ('' when valid), given (seqs, raw)
                          )->list:
     "Cleaned sequences of `df[col]`; an invalid one raises, naming its row (the source file and row when the table has them)."
     check_columns(df, [col], file)
@@ -335,6 +353,7 @@ def kmer_profiles(seqs, # Cleaned sequences
     norm = np.sqrt(np.asarray(M.multiply(M).sum(1)).ravel())
     return sp.diags(1/np.where(norm>0, norm, 1)).astype(np.float32) @ M
 
+# %% ../nbs/00b_sequences.ipynb #32efa651
 def kmer_similarity(a, # Sequences (rows of the result)
                     b=None, # Sequences (columns); default a
                     k:int=3, alphabet='protein')->np.ndarray:

@@ -19,20 +19,20 @@ def _split_list(s): return [x.strip() for x in s.split(',') if x.strip()] if s e
 @call_parse
 def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with sequences and signals", nargs='+'),
                   out:str=None, # Output folder of the run; default runs/<first data name>
-                  fasta:str=None, # FASTA file of the sequences; the tables then hold the signals, joined by --id_col
+                  fasta:str=None, # FASTA file of the sequences; the tables then hold the signals, joined by --id_col (default: sequences are in the tables)
                   sequence_col:str='sequence', # Column of sequences
                   signals:str='Signal-1,Signal-2,Signal-3', # The three signal columns, comma-separated
-                  id_col:str=None, # Column of ids (required with --fasta)
+                  id_col:str=None, # Column of ids, required with --fasta (default: ids are <file>:<row>)
                   sheet:str='0', # Excel sheet name or number
                   on_invalid:Param("raise: stop at bad rows; drop: drop them, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
-                  config:str=None, # YAML/JSON with dna_config settings (thresholds, features, split, model, train)
+                  config:str=None, # YAML/JSON with dna_config settings: thresholds, features, split, model, train (default: the pipeline's defaults)
                   k:int=None, # k-mer length (default 3)
                   vector_size:int=None, # Word2Vec vector size (default 100)
                   w2v_epochs:int=None, # Word2Vec epochs (default 10)
-                  pretrained:str=None, # word2vec file (binary or text) to use instead of training Word2Vec
+                  pretrained:str=None, # word2vec file (binary or text) to use instead of training Word2Vec (default: train it on the training rows)
                   epochs:int=None, # Training epochs (default 50, with early stopping)
                   lr:float=None, # Maximum learning rate (default 0.003)
-                  seed:int=None, # Seed of the split and the training
+                  seed:int=None, # Seed of the split and the training (default 42)
                   overwrite:Param("Replace an existing output folder", store_true)=False,
                   quiet:Param("No progress bars", store_true)=False):
     "Train the sequence pipeline (k-mer Word2Vec -> class A-D and three signals) on your spreadsheets."
@@ -58,7 +58,7 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
 
 # %% ../../nbs/16_dna_commands.ipynb #13d3a9a8
 @call_parse
-def dna_predict_cli(run:str, # Run folder of `dna-train` (or its model.pt)
+def dna_predict_cli(run:str, # Run folder of dna-train (or its model.pt)
                     data:Param("Spreadsheet(s)/CSV/TSV or FASTA file(s) of new sequences", nargs='+'),
                     out:str='predictions.csv', # Where to write the predictions (CSV)
                     sequence_col:str='sequence', # Column of sequences (tables)

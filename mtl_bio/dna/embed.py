@@ -23,23 +23,26 @@ class KmerW2VFeaturizer:
                  epochs:int=10, # Word2Vec epochs
                  seed:int=0,
                  pretrained:str=None, # A word2vec file (binary or text) to read instead of training
-                 binary:bool=None, # Format of `pretrained`; None: detect
+                 binary:bool=None, # Format of pretrained; None: detect
                  kmers:list=None, vectors:list=None):
         check_k(k)
         self.sequence_col, self.k, self.vector_size, self.window, self.min_count, self.sg = sequence_col, k, vector_size, window, min_count, sg
         self.epochs, self.seed, self.pretrained, self.binary = epochs, seed, None if pretrained is None else str(pretrained), binary
         self.kv = KmerVectors(kmers, vectors) if kmers is not None else None
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
+        "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
         seqs = check_sequence_column(df, self.sequence_col, file)
         if self.pretrained: self.kv = load_vectors(self.pretrained, self.k, self.binary)
         else: self.kv = train_word2vec(seqs, self.k, self.vector_size, self.window, self.min_count, self.sg, self.epochs, self.seed)
         return self
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
+        "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
         if self.kv is None: raise MtlBioError("KmerW2VFeaturizer is not fitted; call `fit` on training rows first")
         return self.kv.embed(check_sequence_column(df, self.sequence_col, file))
     @property
     def n_out(self): return self.kv.dim if self.kv is not None else self.vector_size
     def to_dict(self):
+        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
         d = {'name': 'kmer_w2v', **{k: getattr(self, k) for k in self.settings}}
         if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
         return d

@@ -13,6 +13,8 @@ __all__ = ['EXAMPLE_MOTIFS', 'example_sequences']
 
 # %% ../../nbs/12_dna_example.ipynb #ced2dea3
 EXAMPLE_MOTIFS = {'Signal-1': 'CGCGCGCGCGCG', 'Signal-2': 'AAAAAAAAAAAA', 'Signal-3': 'GGGTTAGGGTTAGGG'}
+
+# %% ../../nbs/12_dna_example.ipynb #d3b3efec
 _LEVELS = {'Signal-1': (0.25, 0.75, 1.25, 2.0), 'Signal-2': (0.05, 0.175, 0.375, 0.75), 'Signal-3': (0.05, 0.175, 0.375, 0.75)}
 _COPY_P = (0.5, 0.25, 0.17, 0.08)
 

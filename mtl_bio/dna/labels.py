@@ -14,8 +14,11 @@ __all__ = ['LABELS', 'DEFAULT_THRESHOLDS', 'CLASSES', 'check_thresholds', 'signa
 
 # %% ../../nbs/11_dna_labels.ipynb #82f6174b
 LABELS = ('low', 'middle', 'high', 'very high')
+
+# %% ../../nbs/11_dna_labels.ipynb #9630b66e
 DEFAULT_THRESHOLDS = {'Signal-1': (0.5, 1.0, 1.5), 'Signal-2': (0.1, 0.25, 0.5), 'Signal-3': (0.1, 0.25, 0.5)}
 
+# %% ../../nbs/11_dna_labels.ipynb #e25cb876
 def check_thresholds(thresholds:dict, # Signal name -> (t1, t2, t3)
                      signals:list=None, # The signal columns that need thresholds
                     )->dict:
@@ -31,6 +34,7 @@ def check_thresholds(thresholds:dict, # Signal name -> (t1, t2, t3)
         out[s] = t
     return out
 
+# %% ../../nbs/11_dna_labels.ipynb #d76c14c1
 def signal_labels(x, # Signal values
                   thresholds, # (t1, t2, t3)
                  )->np.ndarray:
@@ -44,6 +48,7 @@ def signal_labels(x, # Signal values
 # %% ../../nbs/11_dna_labels.ipynb #a6422d34
 CLASSES = ('A', 'B', 'C', 'D')
 
+# %% ../../nbs/11_dna_labels.ipynb #24adab92
 def classify(labels, # (rows, 3) signal labels
             )->np.ndarray:
     "Class A/B/C/D of each row of three signal labels."
@@ -69,9 +74,10 @@ def resolve_thresholds(signals:list, # Signal column names, in order
     base.update(thresholds or {})
     return check_thresholds({k:v for k,v in base.items() if v is not None}, signals)
 
+# %% ../../nbs/11_dna_labels.ipynb #4480daea
 def assign_classes(df:pd.DataFrame, # Table with numeric signal columns
                    signals:list=None, # Signal columns (default: Signal-1, Signal-2, Signal-3)
-                   thresholds=None, # See `resolve_thresholds`
+                   thresholds=None, # See resolve_thresholds
                    file=None, # Where the table came from, for messages
                   )->pd.DataFrame:
     "A copy of `df` with one label column per signal and the `class` column."

@@ -36,60 +36,49 @@ def _duplicate_ids(df, column, what)->list:
     return [_problem(df, i, column, f"id {v!r} occurs {len(ix)} times in {what} (rows {', '.join(str(df.source_row.iat[j]) for j in ix)})")
             for v,ix in at.items() if len(ix)>1 for i in ix]
 
-# %% ../../nbs/10_dna_load.ipynb #d658b98d
-def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv); with `fasta`, the tables of signals
-                   sequence_col:str='sequence', # Column holding the sequences (ignored with `fasta`)
-                   signal_cols:list=SIGNALS, # Signal columns that must hold numbers; [] for new sequences
-                   id_col:str=None, # Id column; required with `fasta`
-                   fasta=None, # FASTA file(s) with the sequences, joined to the tables by `id_col`
-                   sheet=0, # Excel sheet name or number
-                   on_invalid:str='raise', # 'raise': any problem is an error; 'drop': drop those rows and report them
-                   report=None, # Write the problems table (CSV) here
-                  )->tuple:
-    "Read, combine and check sequence data; return `(table, problems)`."
-    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
-    signal_cols = list(signal_cols or [])
-    if fasta is not None and signal_cols and not id_col: raise MtlBioError("joining a FASTA file to a table of signals needs id_col, the id column of the table")
-    tables = []
-    if fasta is None or signal_cols:
-        for p in _as_paths(paths):
-            t = read_sequence_file(p, sheet, id_col)
-            check_columns(t, ([] if fasta is not None else [sequence_col]) + signal_cols + ([id_col] if id_col else []), p)
-            tables.append(t)
+# %% ../../nbs/10_dna_load.ipynb #b185bf3d
+def _tables_part(tables:list, sequence_col:str, id_col:str)->tuple:
+    "Sequences from the tables themselves: (table with an id column, the raw sequence values)"
+    df = pd.concat(tables, ignore_index=True)
+    df['id'] = (df[id_col].astype(object).where(df[id_col].notna(), None) if id_col else
+                [f'{Path(f).stem}:{r}' for f,r in zip(df.source_file, df.source_row)])
+    raw = df[sequence_col].tolist()
+    return df.drop(columns=[c for c in {sequence_col, id_col} - {None, 'id'}]), raw
+
+# %% ../../nbs/10_dna_load.ipynb #4eabfccc
+def _fasta_part(fasta, tables:list, signal_cols:list, id_col:str)->tuple:
+    "Sequences from FASTA file(s), joined by id to the tables of signals when there are signals: (table, raw sequences, problems)"
+    seqs = pd.concat([read_fasta(f) for f in ([fasta] if isinstance(fasta, (str, Path)) else fasta)], ignore_index=True)
+    problems = _duplicate_ids(seqs, 'id', 'the FASTA file(s)')
+    if signal_cols:
+        sig = pd.concat(tables, ignore_index=True)
+        sig['id'] = sig[id_col].astype(str).str.strip()
+        problems += _duplicate_ids(sig, id_col, 'the signal table(s)')
+        known = set(seqs.id)
+        problems += [_problem(sig, i, id_col, f"id {v!r} has signals but no sequence in the FASTA file(s)") for i,v in enumerate(sig.id) if v not in known]
+        known = set(sig.id)
+        problems += [_problem(seqs, i, 'id', f"id {v!r} has a sequence but no signals in the table(s)") for i,v in enumerate(seqs.id) if v not in known]
+        sig = sig.drop_duplicates('id').drop(columns=['source_file', 'source_row'] + ([id_col] if id_col!='id' else []))
+        seqs = seqs.drop_duplicates('id').merge(sig, on='id', how='inner')
+    df = seqs.drop(columns=['description'])
+    return df, df['sequence'].tolist(), problems
+
+# %% ../../nbs/10_dna_load.ipynb #271c3564
+def _signal_problems(df:pd.DataFrame, signal_cols:list)->list:
+    "A problem per missing, infinite or non-numeric signal value; the signal columns become floats in place"
     problems = []
-    if fasta is None:
-        df = pd.concat(tables, ignore_index=True)
-        df['id'] = (df[id_col].astype(object).where(df[id_col].notna(), None) if id_col else
-                    [f'{Path(f).stem}:{r}' for f,r in zip(df.source_file, df.source_row)])
-        raw = df[sequence_col].tolist()
-        df = df.drop(columns=[c for c in {sequence_col, id_col} - {None, 'id'}])
-    else:
-        seqs = pd.concat([read_fasta(f) for f in ([fasta] if isinstance(fasta, (str, Path)) else fasta)], ignore_index=True)
-        problems += _duplicate_ids(seqs, 'id', 'the FASTA file(s)')
-        if signal_cols:
-            sig = pd.concat(tables, ignore_index=True)
-            sig['id'] = sig[id_col].astype(str).str.strip()
-            problems += _duplicate_ids(sig, id_col, 'the signal table(s)')
-            known = set(seqs.id)
-            problems += [_problem(sig, i, id_col, f"id {v!r} has signals but no sequence in the FASTA file(s)") for i,v in enumerate(sig.id) if v not in known]
-            known = set(sig.id)
-            problems += [_problem(seqs, i, 'id', f"id {v!r} has a sequence but no signals in the table(s)") for i,v in enumerate(seqs.id) if v not in known]
-            sig = sig.drop_duplicates('id').drop(columns=['source_file', 'source_row'] + ([id_col] if id_col!='id' else []))
-            seqs = seqs.drop_duplicates('id').merge(sig, on='id', how='inner')
-        df = seqs.drop(columns=['description'])
-        raw = df['sequence'].tolist()
-    if id_col:
-        problems += [_problem(df, i, id_col, "missing id") for i in np.flatnonzero(df.id.isna().to_numpy())]
-    df['sequence'] = clean_sequences(raw)
-    problems += [_problem(df, i, 'sequence' if fasta is not None else sequence_col, m) for i,m in enumerate(sequence_problems(df.sequence.tolist(), raw)) if m]
     for c in signal_cols:
         v = pd.to_numeric(df[c], errors='coerce')
         for i in np.flatnonzero(v.isna().to_numpy() | np.isinf(v.to_numpy(dtype=float))):
             x = df[c].iat[i]
-            msg = ('missing value' if x is None or (isinstance(x, float) and np.isnan(x)) or (isinstance(x, str) and not x.strip())
-                   else f"infinite value" if np.isinf(v.iat[i]) else f"value {x!r} is not a number")
+            msg = ('missing value' if is_missing(x) else "infinite value" if np.isinf(v.iat[i]) else f"value {x!r} is not a number")
             problems.append(_problem(df, i, c, msg))
         df[c] = v.astype(float)
+    return problems
+
+# %% ../../nbs/10_dna_load.ipynb #64c02558
+def _settle_problems(df:pd.DataFrame, problems:list, on_invalid:str, report)->tuple:
+    "The problems as a table (written to report); raise on any, or drop their rows: (kept rows, problems table)"
     problems = pd.DataFrame(problems, columns=['file', 'row', 'id', 'column', 'problem']).sort_values(['file', 'row'], kind='stable', ignore_index=True)
     if report is not None:
         with atomic_write(report) as f: problems.to_csv(f, index=False)
@@ -100,5 +89,35 @@ def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv
     keep = np.array([(f, r) not in bad for f,r in zip(df.source_file, df.source_row)], dtype=bool) if bad else np.ones(len(df), bool)
     df = df[keep].reset_index(drop=True)
     if not len(df): raise MtlBioError(f"no valid rows left after dropping {len(problems)} problem(s):\n{format_problems(problems)}")
+    return df, problems
+
+# %% ../../nbs/10_dna_load.ipynb #1e19d6ca
+def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv); with fasta, the tables of signals
+                   sequence_col:str='sequence', # Column holding the sequences (ignored with fasta)
+                   signal_cols:list=SIGNALS, # Signal columns that must hold numbers; [] for new sequences
+                   id_col:str=None, # Id column; required with fasta
+                   fasta=None, # FASTA file(s) with the sequences, joined to the tables by id_col
+                   sheet=0, # Excel sheet name or number
+                   on_invalid:str='raise', # 'raise': any problem is an error; 'drop': drop those rows and report them
+                   report=None, # Write the problems table (CSV) here
+                  )->tuple:
+    "Read, combine and check sequence data; return (table, problems)."
+    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
+    signal_cols = list(signal_cols or [])
+    if fasta is not None and signal_cols and not id_col: raise MtlBioError("joining a FASTA file to a table of signals needs id_col, the id column of the table")
+    tables = []
+    if fasta is None or signal_cols:
+        for p in _as_paths(paths):
+            t = read_sequence_file(p, sheet, id_col)
+            check_columns(t, ([] if fasta is not None else [sequence_col]) + signal_cols + ([id_col] if id_col else []), p)
+            tables.append(t)
+    if fasta is None: (df, raw), problems = _tables_part(tables, sequence_col, id_col), []
+    else: df, raw, problems = _fasta_part(fasta, tables, signal_cols, id_col)
+    if id_col: problems += [_problem(df, i, id_col, "missing id") for i in np.flatnonzero(df.id.isna().to_numpy())]
+    df['sequence'] = clean_sequences(raw)
+    seq_col = 'sequence' if fasta is not None else sequence_col
+    problems += [_problem(df, i, seq_col, m) for i,m in enumerate(sequence_problems(df.sequence.tolist(), raw)) if m]
+    problems += _signal_problems(df, signal_cols)
+    df, problems = _settle_problems(df, problems, on_invalid, report)
     front = ['id', 'sequence', *signal_cols]
     return df[front + [c for c in df.columns if c not in front]], problems

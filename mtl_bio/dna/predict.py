@@ -23,8 +23,9 @@ def dna_predictor(run)->Predictor:
     if pred.meta.get('pipeline')!='dna': raise input_error(f"not a sequence-pipeline run (pipeline {pred.meta.get('pipeline')!r}); use `mtl_bio predict` for it", file=pred.meta.get('path'))
     return pred
 
-def predict_dna(run, # Run folder, its model.pt, or a `Predictor`
-                df:pd.DataFrame, # Sequences: a `sequence` column (and `id`, `source_file`, `source_row` when present)
+# %% ../../nbs/15_dna_predict.ipynb #94997b3e
+def predict_dna(run, # Run folder, its model.pt, or a Predictor
+                df:pd.DataFrame, # Sequences: a sequence column (and id, source_file, source_row when present)
                 file=None, # Where the table came from, for messages
                )->pd.DataFrame:
     "Class, class probabilities, the three signals and the rule-based class of the predicted signals, one row per sequence."

@@ -29,6 +29,7 @@ def dna_tasks(signals:list=SIGNALS, # The three signal columns
     return [{'name': 'class', 'kind': 'multiclass', 'classes': list(CLASSES), 'loss': 'ce', 'loss_kw': kw},
             {'name': 'signals', 'kind': 'regression', 'columns': list(signals), 'loss': 'mse'}]
 
+# %% ../../nbs/14_dna_train.ipynb #f850a72b
 DNA_DEFAULTS = {
     'features': {'name': 'kmer_w2v', 'sequence_col': 'sequence', 'k': 3, 'vector_size': 100, 'window': 5, 'min_count': 1, 'sg': 1, 'epochs': 10, 'seed': 0},
     'split': {'method': 'stratified', 'valid_pct': 0.1, 'test_pct': 0.2, 'seed': 42, 'group_col': 'sequence'},
@@ -39,7 +40,8 @@ DNA_DEFAULTS = {
 # %% ../../nbs/14_dna_train.ipynb #25e7399e
 DNA_KEYS = ('thresholds', 'signals', 'label_smoothing', 'class_weights')
 
-def dna_config(config:dict=None, # User settings: run-config sections (features, split, model, train, eval) and `DNA_KEYS`
+# %% ../../nbs/14_dna_train.ipynb #6e1eb88b
+def dna_config(config:dict=None, # User settings: run-config sections (features, split, model, train, eval) and DNA_KEYS
                source=None, # The config file, for messages
               )->tuple:
     "The complete run config and the pipeline settings (signals, thresholds)."
@@ -74,10 +76,10 @@ def _dna_export(folder, signals, thresholds, dropped, df, X, split, outputs, met
         with atomic_write(folder/'dropped_rows.csv') as f: dropped.to_csv(f, index=False)
 
 # %% ../../nbs/14_dna_train.ipynb #16cf6c06
-def train_dna(df:pd.DataFrame, # From `load_sequences`: id, sequence and the three signals
+def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three signals
               out, # Output folder of the run
-              config:dict=None, # See `dna_config`
-              dropped:pd.DataFrame=None, # Rows dropped while loading (the `problems` of `load_sequences`), written to the run folder
+              config:dict=None, # See dna_config
+              dropped:pd.DataFrame=None, # Rows dropped while loading (the problems of load_sequences), written to the run folder
               overwrite:bool=False, # Replace an existing output folder
               source=None, # Where the data came from, for messages
               config_source=None, # The config file, for messages

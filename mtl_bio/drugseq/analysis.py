@@ -58,7 +58,8 @@ def grad_x_input(model:torch.nn.Module, X:np.ndarray, # Model inputs, wells x ge
         res.append((g*x).detach().float().cpu().numpy() * scale)
     return np.concatenate(res)
 
-def gene_importance(gxi:np.ndarray, # From `grad_x_input`, wells x genes
+# %% ../../nbs/32_drugseq_analysis.ipynb #cf0a5da8
+def gene_importance(gxi:np.ndarray, # From grad_x_input, wells x genes
                     genes:list)->pd.DataFrame:
     "Genes ranked by the mean absolute Gradient x Input over wells, with the signed mean."
     t = pd.DataFrame({'gene': list(genes), 'mean_abs_grad_x_input': np.abs(gxi).mean(0), 'mean_grad_x_input': gxi.mean(0)})
@@ -78,6 +79,7 @@ def embed_2d(Z:np.ndarray, method:str='auto', seed:int=0)->tuple:
             if method=='umap': raise MtlBioError("method='umap' needs umap-learn: pip install umap-learn") from None
     return PCA(2, random_state=seed).fit_transform(Z), 'pca'
 
+# %% ../../nbs/32_drugseq_analysis.ipynb #e24c74c4
 def plot_latent(Z:np.ndarray, label:np.ndarray, is_control:np.ndarray, path=None, method:str='auto', control:str='DMSO')->plt.Figure:
     "The latent space in 2-D, coloured by label and by control vs treated."
     xy, used = embed_2d(np.asarray(Z), method)

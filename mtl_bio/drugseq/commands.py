@@ -30,23 +30,23 @@ TOKENISATIONS = ('module', 'patch', 'gene')   # the gene-token Transformer's tok
 @call_parse
 def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or an .h5ad
                       out:str='runs/drugseq', # Output folder
-                      config:str=None, # YAML/JSON with drugseq_config settings
+                      config:str=None, # YAML/JSON with drugseq_config settings (default: the pipeline's defaults)
                       control:str='DMSO', # Compound name of the control wells
-                      scores:str=None, # .h5ad: comma-separated obs columns of the scores
-                      label:str=None, # .h5ad: obs column of the 0/1 label
-                      compound:str=None, # .h5ad: obs column of the compound
+                      scores:str=None, # .h5ad: comma-separated obs columns of the scores (required for an .h5ad)
+                      label:str=None, # .h5ad: obs column of the 0/1 label (required for an .h5ad)
+                      compound:str=None, # .h5ad: obs column of the compound (required for an .h5ad)
                       well:str=None, # .h5ad: obs column of the well id (default the obs names)
-                      activation:str=None, # .h5ad: obs column of the historical activation score
-                      cluster:str=None, # .h5ad: obs column of the cluster id
+                      activation:str=None, # .h5ad: obs column of the historical activation score (default: derived from the scores)
+                      cluster:str=None, # .h5ad: obs column of the cluster id (default: none)
                       layer:str=None, # .h5ad: expression layer (default X)
                       tokens:Param("Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)", str, choices=list(TOKENISATIONS))=None,
                       epochs:int=None, # Training epochs (default 50)
                       seed:int=None, # Seed of the split and the training (default 614)
                       no_zscore:Param("Do not z-score the genes", store_true)=False,
-                      reference_cluster:str=None, # Use only the DMSO wells of this cluster as the reference
-                      embedding:Param("2-D view of the latent space", str, choices=['auto', 'pca', 'umap'])=None,
+                      reference_cluster:str=None, # Use only the DMSO wells of this cluster as the reference (default: all DMSO wells)
+                      embedding:Param("2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)", str, choices=['auto', 'pca', 'umap'])=None,
                       skip_train:Param("Do not train: evaluate and export with --model", store_true)=False,
-                      model:str=None, # Run folder or model.pt to use with --skip_train
+                      model:str=None, # Run folder or model.pt to use with --skip_train (required with it)
                       overwrite:Param("Replace an existing output folder", store_true)=False,
                       quiet:Param("No progress bars", store_true)=False):
     "Train the DRUG-seq gene-token Transformer (or, with --skip_train, export from a checkpoint)."
@@ -74,7 +74,7 @@ def drugseq_demo_cli(out:str='runs/drugseq_demo', # Output folder
                      genes:int=2541, # Generated screen: genes
                      epochs:int=50, # Training epochs
                      seed:int=0, # Seed of the generated screen
-                     embedding:Param("2-D view of the latent space", str, choices=['auto', 'pca', 'umap'])=None,
+                     embedding:Param("2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)", str, choices=['auto', 'pca', 'umap'])=None,
                      overwrite:Param("Replace an existing output folder", store_true)=False,
                      quiet:Param("No progress bars", store_true)=False):
     "Train on a generated DRUG-seq screen (or the PBMC demonstration) and report what it recovers."

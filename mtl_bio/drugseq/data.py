@@ -17,18 +17,23 @@ __all__ = ['OBS_COLUMNS', 'SCREEN_FILES', 'OPTIONAL_ROLES', 'PBMC_SCORES', 'Scre
 
 # %% ../../nbs/30_drugseq_data.ipynb #9acc539d
 OBS_COLUMNS = ('well', 'compound', 'label', 'activation_score', 'cluster')   # reserved per-well columns; scores take their own names
+
+# %% ../../nbs/30_drugseq_data.ipynb #a07b2454
 SCREEN_FILES = {'expression': ('expr_mat.csv',), 'scores': ('scores_3_z.csv',), 'label': ('labels_cls.csv',), 'compound': ('meta_id.csv',),
                 'well': ('well_id.csv',), 'activation': ('activation_score_old.csv', 'e.activation_score_old.csv'), 'cluster': ('cluster_id.csv',)}
+
+# %% ../../nbs/30_drugseq_data.ipynb #b7fb7461
 OPTIONAL_ROLES = ('activation', 'cluster')
 
+# %% ../../nbs/30_drugseq_data.ipynb #31a89da1
 @dataclass
 class Screen:
     "A DRUG-seq screen: per-well table `obs` and expression `expr`, row by row."
     obs:pd.DataFrame # well, compound, label, score columns, activation_score (and cluster)
     expr:pd.DataFrame # wells x genes, float32
-    scores:list # Names of the continuous score columns in `obs`
+    scores:list # Names of the continuous score columns in obs
     control:str = 'DMSO' # The compound name of the control wells
-    activation_source:str = 'derived' # Where `activation_score` came from: a file name, an obs column, or 'derived'
+    activation_source:str = 'derived' # Where activation_score came from: a file name, an obs column, or 'derived'
     source:str = None # Where the screen was read from
     info:dict = field(default_factory=dict) # Provenance: planted truth of a generated screen, the mapping of a demo
 
@@ -69,6 +74,7 @@ def check_labels(values, file=None, column='label')->np.ndarray:
         else: raise input_error(f"label {v!r} is not 0 or 1" if s else "missing label", file=file, column=column, row=i)
     return out
 
+# %% ../../nbs/30_drugseq_data.ipynb #edba282c
 def check_names(values, file=None, column='x', unique:bool=False)->np.ndarray:
     "Non-empty names as strings; with `unique`, no name twice."
     out = np.array(['' if is_missing(v) else str(v).strip() for v in values], dtype=object)
@@ -85,7 +91,7 @@ def check_names(values, file=None, column='x', unique:bool=False)->np.ndarray:
 def make_screen(expr:pd.DataFrame, # wells x genes
                 scores:pd.DataFrame, # wells x continuous scores
                 label, compound, well, # per-well arrays
-                activation=None, # Historical activation score, per well; None: `derived_activation`
+                activation=None, # Historical activation score, per well; None: derived_activation
                 cluster=None, # Cluster id per well
                 control:str='DMSO', # Compound name of the controls
                 files:dict=None, # Role -> the file (or obs column) each array came from, for messages
@@ -216,7 +222,7 @@ def example_screen(n_wells:int=768, # Wells
                        source='example_screen', info=info)
 
 # %% ../../nbs/30_drugseq_data.ipynb #17fe24cf
-def screen_from_anndata(adata, # An `anndata.AnnData`
+def screen_from_anndata(adata, # An anndata.AnnData
                         scores:list, # obs columns of the continuous scores
                         label:str, # obs column of the 0/1 activation label
                         compound:str, # obs column of the compound / condition
@@ -224,7 +230,7 @@ def screen_from_anndata(adata, # An `anndata.AnnData`
                         activation:str=None, # obs column of the historical activation score; None: derived
                         cluster:str=None, # obs column of the cluster id
                         control:str='DMSO', # Compound name of the controls
-                        layer:str=None, # Expression layer; default `X`
+                        layer:str=None, # Expression layer; default X
                         source=None)->Screen:
     "A `Screen` from an AnnData object, roles taken from `obs` columns."
     obs = adata.obs
@@ -244,8 +250,9 @@ def screen_from_anndata(adata, # An `anndata.AnnData`
                        get(activation), get(cluster), control, files={k:v for k,v in files.items() if v}, source=source,
                        activation_source=f"obs['{activation}']" if activation else None)
 
-def load_h5ad(path, # An `.h5ad` file
-              **roles, # See `screen_from_anndata`
+# %% ../../nbs/30_drugseq_data.ipynb #d439fe08
+def load_h5ad(path, # An .h5ad file
+              **roles, # See screen_from_anndata
              )->Screen:
     "Read a screen from an AnnData `.h5ad` file."
     path = Path(path)
@@ -259,6 +266,7 @@ def load_h5ad(path, # An `.h5ad` file
 # %% ../../nbs/30_drugseq_data.ipynb #b542b5eb
 PBMC_SCORES = ('S_score', 'G2M_score', 'percent_mito')
 
+# %% ../../nbs/30_drugseq_data.ipynb #b5a9a5e4
 def pbmc_screen(reference:str='CD14+ Monocyte', # Cell type standing in for the DMSO controls
                )->Screen:
     "The PBMC cells scanpy ships, mapped onto the screen roles (a demonstration, not a screen)."

@@ -50,16 +50,17 @@ def gene_modules(X:np.ndarray, # Expression of the training wells, wells x genes
 # %% ../../nbs/31_drugseq_model.ipynb #a33b7e4e
 GENE_DROPOUT = {'module': 0.2, 'patch': 0.4, 'gene': 0.}
 
+# %% ../../nbs/31_drugseq_model.ipynb #670b703e
 @register_encoder('gene_tokens')
 class GeneTokenEncoder(nn.Module):
     "Expression (batch x genes) -> tokens -> Transformer encoder -> mean over tokens (batch x d_model)."
     def __init__(self, n_genes:int, # Number of genes (input width)
                  tokens:str='module', # 'module' (default), 'patch', or 'gene' (one token per gene, the original)
-                 modules:list=None, # `tokens='module'`: module id of every gene, from `gene_modules` on the training wells
-                 module_size:int=16, # `tokens='module'`: most genes in one module (checked against `modules`)
-                 patch_size:int=16, # `tokens='patch'`: genes per token
+                 modules:list=None, # tokens='module': module id of every gene, from gene_modules on the training wells
+                 module_size:int=16, # tokens='module': most genes in one module (checked against modules)
+                 patch_size:int=16, # tokens='patch': genes per token
                  d_model:int=128, n_heads:int=4, n_layers:int=2, d_ff:int=512, dropout:float=0.1,
-                 gene_dropout:float=None, # Fraction of gene values zeroed in training; None: `GENE_DROPOUT[tokens]`
+                 gene_dropout:float=None, # Fraction of gene values zeroed in training; None: GENE_DROPOUT[tokens]
                 ):
         super().__init__()
         if tokens not in TOKENISATIONS: raise MtlBioError(f"unknown tokenisation {tokens!r}; use one of {TOKENISATIONS}")
@@ -115,16 +116,21 @@ class ExpressionFeaturizer(ColumnFeaturizer):
     fitted = ('mean', 'std', 'modules')
     def __init__(self, columns:list=None, # The gene columns
                  standardize:bool=True, # z-score each gene
-                 module_size:int=None, # Fit `gene_modules` of at most this many genes; None: no modules
+                 module_size:int=None, # Fit gene_modules of at most this many genes; None: no modules
                  mean:list=None, std:list=None, modules:list=None):
         super().__init__(columns, standardize, mean, std)
         self.module_size, self.modules = module_size, modules
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
+        "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
         super().fit(df, file, exclude)
         if self.module_size: self.modules = gene_modules(self.transform(df, file), self.module_size).tolist()
         return self
-    def encoder_inputs(self)->dict: return {'modules': self.modules} if self.modules is not None else {}
-    def to_dict(self): return {**super().to_dict(), 'name': 'expression', 'module_size': self.module_size, 'modules': self.modules}
+    def encoder_inputs(self)->dict:
+        "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
+        return {'modules': self.modules} if self.modules is not None else {}
+    def to_dict(self):
+        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
+        return {**super().to_dict(), 'name': 'expression', 'module_size': self.module_size, 'modules': self.modules}
 
 # %% ../../nbs/31_drugseq_model.ipynb #fb74a21f
 def drugseq_tasks(scores:list, # The continuous score columns

@@ -23,9 +23,12 @@ DRUGSEQ_DEFAULTS = {
     'split': {'method': 'stratified', 'valid_pct': 0.2, 'test_pct': 0.0, 'seed': 614, 'group_col': None},
     'train': {'epochs': 50, 'lr': 1e-3, 'bs': 32, 'wd': 1e-2, 'patience': None, 'schedule': 'one_cycle', 'seed': 614},
 }
+
+# %% ../../nbs/33_drugseq_train.ipynb #e5b020b7
 DRUGSEQ_KEYS = {'activation_weight': 0.2, 'zscore': True, 'architecture': {}, 'reference_cluster': None, 'embedding': 'auto'}
 
-def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and `DRUGSEQ_KEYS`
+# %% ../../nbs/33_drugseq_train.ipynb #70ca67d2
+def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and DRUGSEQ_KEYS
                    screen:Screen=None, # The screen (its genes and scores shape the model and tasks)
                    source=None, # The config file, for messages
                   )->tuple:
@@ -59,6 +62,39 @@ def reference_wells(screen:Screen, cluster:str=None)->np.ndarray:
     if not ref.any(): raise input_error(f"no {screen.control} wells in cluster {cluster!r}; clusters with {screen.control} wells: {sorted(o.loc[screen.is_control, 'cluster'].unique())}", file=screen.source)
     return ref
 
+# %% ../../nbs/33_drugseq_train.ipynb #81fd20be
+def _well_table(pred:Predictor, screen:Screen, outs:list, Z:np.ndarray, part, ref:np.ndarray)->pd.DataFrame:
+    "One row per well: ids, predicted scores, probability and activation, latent norm, distances to the reference centre"
+    o = screen.obs
+    wells = o[[c for c in ('well', 'compound', 'label', 'cluster') if c in o]].copy()
+    if part is not None: wells['part'] = part
+    for j,c in enumerate(pred.tasks[_task_index(pred, 'scores')].columns): wells[f'{c}_pred'] = outs[_task_index(pred, 'scores')][:,j]
+    wells['activated_prob'] = outs[_task_index(pred, 'activated')][:,0]
+    wells['activation_pred'] = outs[_task_index(pred, 'activation')][:,0]
+    wells['latent_norm'] = np.linalg.norm(Z, axis=1)
+    wells = pd.concat([wells, dmso_distances(Z, ref)], axis=1)
+    wells['is_control'], wells['in_reference'] = screen.is_control, ref
+    return wells
+
+# %% ../../nbs/33_drugseq_train.ipynb #2a90a3d2
+def _gene_table(pred:Predictor, screen:Screen, X:np.ndarray)->pd.DataFrame:
+    "Gradient x Input importance of every gene for the predicted activation, with its co-expression module when the model has modules"
+    act = _task_index(pred, 'activation')
+    genes = gene_importance(grad_x_input(pred.model, X, act, scale=float(pred.tasks[act].stats['std'][0])), screen.genes)
+    mods = getattr(pred.featurizer, 'modules', None)
+    if mods is not None: genes['module'] = pd.Series(mods, index=pred.featurizer.columns).reindex(genes.gene).to_numpy()
+    return genes
+
+# %% ../../nbs/33_drugseq_train.ipynb #dacb9dd4
+def _screen_summary(screen:Screen, ref:np.ndarray, reference_cluster, comp:pd.DataFrame, genes:pd.DataFrame)->dict:
+    "screen.json: the screen, its reference wells and the top compounds and genes"
+    return {'n_wells': screen.n_wells, 'n_genes': len(screen.genes), 'scores': screen.scores, 'control': screen.control,
+            'n_control_wells': int(screen.is_control.sum()), 'activation_score': screen.activation_source,
+            'activation_score_note': 'derived = sum of the z-scored scores (no historical score given)' if screen.activation_source=='derived' else 'historical score as given',
+            'reference': {'cluster': reference_cluster, 'n_wells': int(ref.sum())}, 'source': screen.source, 'info': screen.info,
+            'top_compounds': comp.compound.head(10).tolist(), 'top_genes': genes.gene.head(20).tolist()}
+
+# %% ../../nbs/33_drugseq_train.ipynb #6a87a25d
 def export_screen(folder, # Output folder (exists)
                   pred:Predictor, # A trained DRUG-seq model
                   screen:Screen,
@@ -66,29 +102,15 @@ def export_screen(folder, # Output folder (exists)
                   part:np.ndarray=None, # train/valid/test per well, when known
                   reference_cluster:str=None, # Only the DMSO wells of this cluster form the centre
                   embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
-                  outputs:tuple=None, # `predict_outputs(..., latent=True)` of `X`, if already computed
+                  outputs:tuple=None, # predict_outputs(..., latent=True) of X, if already computed
                  )->dict:
     "Write the per-well, per-compound and per-gene exports; return headline figures."
     folder = Path(folder)
     if X is None: X = pred.featurizer.transform(screen.table(), screen.source)
     outs, Z = outputs if outputs is not None else predict_outputs(pred.model, X, pred.tasks, latent=True)
-    o = screen.obs
-    wells = o[[c for c in ('well', 'compound', 'label', 'cluster') if c in o]].copy()
-    if part is not None: wells['part'] = part
-    sc = pred.tasks[_task_index(pred, 'scores')]
-    for j,c in enumerate(sc.columns): wells[f'{c}_pred'] = outs[_task_index(pred, 'scores')][:,j]
-    wells['activated_prob'] = outs[_task_index(pred, 'activated')][:,0]
-    act = _task_index(pred, 'activation')
-    wells['activation_pred'] = outs[act][:,0]
-    wells['latent_norm'] = np.linalg.norm(Z, axis=1)
     ref = reference_wells(screen, reference_cluster)
-    wells = pd.concat([wells, dmso_distances(Z, ref)], axis=1)
-    wells['is_control'], wells['in_reference'] = screen.is_control, ref
-    comp = compound_table(wells)
-    gxi = grad_x_input(pred.model, X, act, scale=float(pred.tasks[act].stats['std'][0]))
-    genes = gene_importance(gxi, screen.genes)
-    mods = getattr(pred.featurizer, 'modules', None)
-    if mods is not None: genes['module'] = pd.Series(mods, index=pred.featurizer.columns).reindex(genes.gene).to_numpy()   # co-expression module of each gene
+    wells = _well_table(pred, screen, outs, Z, part, ref)
+    comp, genes = compound_table(wells), _gene_table(pred, screen, X)
     with atomic_write(folder/'wells.csv') as f: wells.to_csv(f, index=False)
     with atomic_write(folder/'latent.csv') as f: pd.concat([wells[['well']], pd.DataFrame(Z, columns=[f'z{i}' for i in range(Z.shape[1])])], axis=1).to_csv(f, index=False)
     with atomic_write(folder/'compounds.csv') as f: comp.to_csv(f, index=False)
@@ -96,19 +118,15 @@ def export_screen(folder, # Output folder (exists)
     feat = pred.featurizer
     if feat.standardize:
         with atomic_write(folder/'gene_scaler.csv') as f: pd.DataFrame({'gene': feat.columns, 'mean': feat.mean, 'sd': feat.std}).to_csv(f, index=False)
-    plot_latent(Z, o['label'].to_numpy(), screen.is_control, folder/'plots'/'latent.png', embedding, screen.control)
-    summary = {'n_wells': screen.n_wells, 'n_genes': len(screen.genes), 'scores': screen.scores, 'control': screen.control,
-               'n_control_wells': int(screen.is_control.sum()), 'activation_score': screen.activation_source,
-               'activation_score_note': 'derived = sum of the z-scored scores (no historical score given)' if screen.activation_source=='derived' else 'historical score as given',
-               'reference': {'cluster': reference_cluster, 'n_wells': int(ref.sum())}, 'source': screen.source, 'info': screen.info,
-               'top_compounds': comp.compound.head(10).tolist(), 'top_genes': genes.gene.head(20).tolist()}
+    plot_latent(Z, screen.obs['label'].to_numpy(), screen.is_control, folder/'plots'/'latent.png', embedding, screen.control)
+    summary = _screen_summary(screen, ref, reference_cluster, comp, genes)
     save_json(summary, folder/'screen.json')
     return summary
 
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
-def train_drugseq(screen:Screen, # From `load_drugseq`, `load_h5ad`, `example_screen` or `pbmc_screen`
+def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen or pbmc_screen
                   out, # Output folder of the run
-                  config:dict=None, # See `drugseq_config`
+                  config:dict=None, # See drugseq_config
                   overwrite:bool=False, # Replace an existing output folder
                   config_source=None, # The config file, for messages
                  )->RunResult:
@@ -133,7 +151,7 @@ def _drugseq_predictor(run)->Predictor:
     if pred.meta.get('pipeline')!='drugseq': raise input_error(f"not a DRUG-seq run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
     return pred
 
-def evaluate_drugseq(run, # Run folder, its model.pt, or a `Predictor`
+def evaluate_drugseq(run, # Run folder, its model.pt, or a Predictor
                      screen:Screen, out, # Output folder for metrics and exports
                      overwrite:bool=False, reference_cluster:str=None, embedding:str='auto')->dict:
     "Evaluate a trained model on every well of `screen` and write the exports (no training)."

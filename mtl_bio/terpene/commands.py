@@ -27,13 +27,13 @@ def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, s
 def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   out:str='runs/tps', # Output folder of the run
                   top_k:int=None, # Number of most frequent products to predict (default 30)
-                  embedding:Param("Sequence embedding", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
-                  esm_model:str=None, # ESM-2 model name or local .pt (with --embedding esm2)
-                  pretrain:str=None, # FASTA of unlabeled sequences for the Word2Vec corpus (with --embedding w2v)
-                  cache_dir:str=None, # ESM-2 embedding cache folder
-                  config:str=None, # YAML/JSON with tps_config settings
+                  embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
+                  esm_model:str=None, # ESM-2 model name or local .pt, with --embedding esm2 (default esm2_t33_650M_UR50D)
+                  pretrain:str=None, # FASTA of unlabeled sequences added to the Word2Vec corpus, with --embedding w2v (default: the training sequences only)
+                  cache_dir:str=None, # ESM-2 embedding cache folder (default: no cache)
+                  config:str=None, # YAML/JSON with tps_config settings (default: the pipeline's defaults)
                   epochs:int=None, # Training epochs (default 60, with early stopping)
-                  seed:int=None, # Seed of the split and the training
+                  seed:int=None, # Seed of the split and the training (default 42)
                   on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
                   overwrite:Param("Replace an existing output folder", store_true)=False,
                   quiet:Param("No progress bars", store_true)=False):
@@ -55,9 +55,15 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table
                out:str='runs/tps_cv', # Output folder
                scheme:Param("grouped: near-identical sequences in one fold; random: single enzymes", str, choices=['grouped', 'random'])='grouped',
                folds:int=5, # Number of folds
-               top_k:int=None, embedding:Param("Sequence embedding", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
-               esm_model:str=None, pretrain:str=None, cache_dir:str=None, config:str=None, epochs:int=None, seed:int=0,
-               on_invalid:Param("raise or drop bad rows", str, choices=['raise', 'drop'])='raise',
+               top_k:int=None, # Number of most frequent products to predict (default 30)
+               embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
+               esm_model:str=None, # ESM-2 model name or local .pt, with --embedding esm2 (default esm2_t33_650M_UR50D)
+               pretrain:str=None, # FASTA of unlabeled sequences added to the Word2Vec corpus, with --embedding w2v (default: the training sequences only)
+               cache_dir:str=None, # ESM-2 embedding cache folder (default: no cache)
+               config:str=None, # YAML/JSON with tps_config settings (default: the pipeline's defaults)
+               epochs:int=None, # Training epochs per fold (default 60, with early stopping)
+               seed:int=0, # Seed of the folds and the training
+               on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes", str, choices=['raise', 'drop'])='raise',
                overwrite:Param("Replace an existing output folder", store_true)=False):
     "Cross-validate the terpene synthase model against random, prior and nearest-neighbour baselines."
     from mtl_bio.terpene.data import load_marts
@@ -71,7 +77,7 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table
 
 # %% ../../nbs/27_tps_commands.ipynb #c1c0b94f
 @call_parse
-def tps_predict_cli(run:str, # Run folder of `tps-train` (or its model.pt)
+def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
                     data:Param("FASTA file(s), or tables with a sequence column", nargs='+'),
                     out:str='tps_predictions.csv', # Where to write the predictions (CSV)
                     top_k:int=5, # Products listed per enzyme

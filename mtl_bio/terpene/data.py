@@ -26,8 +26,12 @@ def normalize_name(s)->str:
 
 # %% ../../nbs/20_tps_data.ipynb #74a52d44
 MARTS_REQUIRED = ['Enzyme_marts_ID', 'Aminoacid_sequence', 'Kingdom', 'Type', 'Substrate_name', 'Product_name']
+
+# %% ../../nbs/20_tps_data.ipynb #91aa4cc8
 _OPTIONAL = {'Uniprot_ID': 'uniprot', 'Enzyme_name': 'name', 'Species': 'species'}
 ENZYME_COLUMNS = ['id', 'sequence', 'kingdom', 'products', 'substrates', 'type', 'types', 'n_reactions', 'uniprot', 'name', 'species', 'source_file', 'source_row']
+
+# %% ../../nbs/20_tps_data.ipynb #e125f8af
 PROBLEM_COLUMNS = ['file', 'row', 'id', 'column', 'problem']
 
 def _pb(file, row, id, column, msg): return {'file': str(file), 'row': int(row), 'id': id, 'column': column, 'problem': msg}
@@ -45,15 +49,9 @@ def _merge(g:pd.DataFrame, file)->dict:
             'type': _main_type(types) if types else None, 'types': join(types), 'n_reactions': len(g),
             **{v: first(k) for k,v in _OPTIONAL.items()}, 'source_file': str(file), 'source_row': int(g.source_row.min())}
 
-# %% ../../nbs/20_tps_data.ipynb #780f9ff3
-def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.xlsx)
-               on_invalid:str='raise', # 'raise': a bad row is an error; 'drop': drop the enzymes with a bad row and report them
-               report=None, # Write the problems table (CSV) here
-              )->tuple:
-    "One row per enzyme (see `ENZYME_COLUMNS`) and the problems table."
-    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
-    path = Path(path)
-    if not path.exists(): raise input_error("no such file", file=path)
+# %% ../../nbs/20_tps_data.ipynb #6940ead8
+def _read_marts(path:Path)->pd.DataFrame:
+    "The reactions table as cleaned text: stripped cells, 'null' as empty, normalised names, cleaned sequences, spreadsheet row numbers"
     kw = {'dtype': str, 'keep_default_na': False} if path.suffix.lower() not in ('.xlsx', '.xls', '.xlsm') else {'dtype': str}
     d = read_table(path, **kw).fillna('')
     d.columns = [str(c).strip() for c in d.columns]
@@ -65,8 +63,14 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
     d['substrate'] = [normalize_name(x) or '' for x in d.Substrate_name]
     d['Kingdom'] = [normalize_name(x) or '' for x in d.Kingdom]
     d['Type'] = [normalize_name(x) or '' for x in d.Type]
+    return d
+
+# %% ../../nbs/20_tps_data.ipynb #4491d28b
+def _marts_problems(d:pd.DataFrame, path:Path)->list:
+    "Rows without an id, a valid sequence or a product; enzymes whose rows disagree on the sequence or the kingdom"
     problems = []
-    for i,(eid, m) in enumerate(zip(d.Enzyme_marts_ID, protein_problems(d.sequence.tolist(), d.Aminoacid_sequence.where(d.Aminoacid_sequence!='', None).tolist()))):
+    raw = d.Aminoacid_sequence.where(d.Aminoacid_sequence!='', None).tolist()
+    for i,(eid, m) in enumerate(zip(d.Enzyme_marts_ID, protein_problems(d.sequence.tolist(), raw))):
         r = d.source_row.iat[i]
         if not eid: problems.append(_pb(path, r, None, 'Enzyme_marts_ID', 'missing enzyme id'))
         if m: problems.append(_pb(path, r, eid or None, 'Aminoacid_sequence', m))
@@ -76,23 +80,38 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
             if g[col].nunique()>1:
                 rows = ', '.join(map(str, g.source_row))
                 problems += [_pb(path, r, eid, col if col!='sequence' else 'Aminoacid_sequence', f"enzyme {eid!r} has {g[col].nunique()} different {what} (rows {rows})") for r in g.source_row]
-    problems = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    return problems
+
+# %% ../../nbs/20_tps_data.ipynb #cc97092a
+def _drop_duplicate_sequences(enz:pd.DataFrame, problems:pd.DataFrame, path:Path)->tuple:
+    "Keep the first enzyme (smallest id) of each exact sequence; report the others, saying whether their products agree"
+    dup = enz.duplicated('sequence', keep='first')
+    if not dup.any(): return enz, problems
+    keep = enz[~dup].set_index('sequence')
+    extra = []
+    for r in enz[dup].itertuples():
+        k = keep.loc[r.sequence]
+        same = 'the same products' if k.products==r.products else f"different products ({r.products!r} vs {k.products!r})"
+        extra.append(_pb(path, r.source_row, r.id, 'Aminoacid_sequence', f"exact duplicate of the sequence of enzyme {k.id!r}, which is kept; dropped ({same})"))
+    return enz[~dup].reset_index(drop=True), pd.concat([problems, pd.DataFrame(extra, columns=PROBLEM_COLUMNS)], ignore_index=True)
+
+# %% ../../nbs/20_tps_data.ipynb #399e8db9
+def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.xlsx)
+               on_invalid:str='raise', # 'raise': a bad row is an error; 'drop': drop the enzymes with a bad row and report them
+               report=None, # Write the problems table (CSV) here
+              )->tuple:
+    "One row per enzyme (see ENZYME_COLUMNS) and the problems table."
+    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
+    path = Path(path)
+    if not path.exists(): raise input_error("no such file", file=path)
+    d = _read_marts(path)
+    problems = pd.DataFrame(_marts_problems(d, path), columns=PROBLEM_COLUMNS)
     if len(problems) and on_invalid=='raise':
         raise MtlBioError(f"{len(problems)} problem(s) in {path} (rows numbered as in a spreadsheet, header = row 1); fix them, "
                           f"or pass on_invalid='drop' (CLI: --on_invalid drop) to drop those enzymes with a report:\n{format_problems(problems)}")
-    bad_ids = set(problems.id.dropna()); bad_rows = set(problems.row)
-    ok = d[(d.Enzyme_marts_ID!='') & ~d.Enzyme_marts_ID.isin(bad_ids) & ~d.source_row.isin(bad_rows)]
+    ok = d[(d.Enzyme_marts_ID!='') & ~d.Enzyme_marts_ID.isin(set(problems.id.dropna())) & ~d.source_row.isin(set(problems.row))]
     enz = pd.DataFrame([_merge(g, path) for _,g in ok.groupby('Enzyme_marts_ID', sort=True)], columns=ENZYME_COLUMNS)
-    dup = enz.duplicated('sequence', keep='first')   # sorted by id: the smallest id is kept
-    if dup.any():
-        keep = enz[~dup].set_index('sequence')
-        extra = []
-        for r in enz[dup].itertuples():
-            k = keep.loc[r.sequence]
-            same = 'the same products' if k.products==r.products else f"different products ({r.products!r} vs {k.products!r})"
-            extra.append(_pb(path, r.source_row, r.id, 'Aminoacid_sequence', f"exact duplicate of the sequence of enzyme {k.id!r}, which is kept; dropped ({same})"))
-        problems = pd.concat([problems, pd.DataFrame(extra, columns=PROBLEM_COLUMNS)], ignore_index=True)
-        enz = enz[~dup].reset_index(drop=True)
+    enz, problems = _drop_duplicate_sequences(enz, problems, path)
     problems = problems.sort_values(['row', 'column'], kind='stable', ignore_index=True)
     if report is not None:
         with atomic_write(report) as f: problems.to_csv(f, index=False)
@@ -100,7 +119,7 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
     return enz, problems
 
 # %% ../../nbs/20_tps_data.ipynb #d54e434a
-def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a `sequence` column
+def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a sequence column
                   sequence_col:str='sequence', id_col:str='id',
                   on_invalid:str='raise', # 'raise' or 'drop' (the bad rows are returned as problems)
                  )->tuple:

@@ -14,8 +14,11 @@ __all__ = ['ESM2_MODELS', 'ESM_URL', 'esm_checkpoint_path', 'load_esm', 'save_ra
 
 # %% ../../nbs/22_tps_esm.ipynb #30eee7ca
 ESM2_MODELS = ('esm2_t6_8M_UR50D', 'esm2_t12_35M_UR50D', 'esm2_t30_150M_UR50D', 'esm2_t33_650M_UR50D', 'esm2_t36_3B_UR50D', 'esm2_t48_15B_UR50D')
+
+# %% ../../nbs/22_tps_esm.ipynb #48322b0e
 ESM_URL = 'https://dl.fbaipublicfiles.com/fair-esm/models/{}.pt'
 
+# %% ../../nbs/22_tps_esm.ipynb #d5092733
 def _file_hash(path, n:int=16)->str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -38,10 +41,11 @@ def esm_checkpoint_path(model:str)->Path:
                               f"internet, download {ESM_URL.format(model)} elsewhere and pass the local file's path") from None
     return p
 
+# %% ../../nbs/22_tps_esm.ipynb #cfe34c77
 def _cfg(cfg, key):
     return cfg[key] if isinstance(cfg, dict) else getattr(cfg, key)
 
-def load_esm(model:str='esm2_t33_650M_UR50D', # A name in `ESM2_MODELS` or the path of a fair-esm `.pt` file
+def load_esm(model:str='esm2_t33_650M_UR50D', # A name in ESM2_MODELS or the path of a fair-esm .pt file
              trust_checkpoint:bool=False, # Allow full unpickling of the file (only for files from a trusted source)
             )->tuple:
     "`(model, alphabet, key)`: an `esm.model.esm2.ESM2` in eval mode, its alphabet, and a cache key (file name + content hash)."
@@ -65,7 +69,8 @@ def load_esm(model:str='esm2_t33_650M_UR50D', # A name in `ESM2_MODELS` or the p
     if missing or unexpected: raise input_error(f"weights do not fit ESM2 (missing {missing[:3]}, unexpected {unexpected[:3]})", file=path)
     return net.eval(), alphabet, f'{path.stem}-{_file_hash(path)}'
 
-def save_random_esm2(path, # Where to write the `.pt` file
+# %% ../../nbs/22_tps_esm.ipynb #ed0bb964
+def save_random_esm2(path, # Where to write the .pt file
                      num_layers:int=2, embed_dim:int=32, attention_heads:int=4, seed:int=0):
     "Write a randomly initialised ESM2 in fair-esm's checkpoint format (for tests and offline demos: it knows nothing about proteins)."
     import esm
@@ -91,9 +96,10 @@ def windows(n:int, # Sequence length
 # %% ../../nbs/22_tps_esm.ipynb #8769f608
 def seq_hash(s:str)->str: return hashlib.sha1(s.encode()).hexdigest()
 
+# %% ../../nbs/22_tps_esm.ipynb #6c58800d
 class EsmEmbedder:
     "Mean-pooled ESM-2 embeddings of protein sequences, with windows and an on-disk cache."
-    def __init__(self, model:str='esm2_t33_650M_UR50D', # Name or local `.pt` (see `load_esm`)
+    def __init__(self, model:str='esm2_t33_650M_UR50D', # Name or local .pt (see load_esm)
                  layer:int=-1, # Representation layer; -1 the last
                  window:int=1022, overlap:int=256, # Residues per window and overlap of consecutive windows
                  batch_tokens:int=8192, # Tokens (padded) per batch

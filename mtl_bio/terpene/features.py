@@ -22,6 +22,7 @@ _MASS = dict(zip(AMINO_ACIDS, [71.08, 103.14, 115.09, 129.12, 147.18, 57.05, 137
 _MOTIFS = {'motif_DDxxD': 'DD..D', 'motif_NSE_DTE': '[ND]D..[ST]...E', 'motif_DxDD': 'D.DD'}
 PHYSCHEM = ['log_length', 'mean_residue_mass', 'gravy', 'charge_per_residue', 'aromatic', 'charged', 'polar', 'tiny', *_MOTIFS]
 
+# %% ../../nbs/23_tps_features.ipynb #836ecc39
 def aa_composition(seqs)->np.ndarray:
     "Fraction of each standard amino acid (columns in `AMINO_ACIDS` order)."
     codes, idx = kmer_codes(seqs, 1, 'protein')
@@ -29,6 +30,7 @@ def aa_composition(seqs)->np.ndarray:
     C = C[:, :20]
     return C / np.maximum(C.sum(1, keepdims=True), 1)
 
+# %% ../../nbs/23_tps_features.ipynb #b6719908
 def dipeptide_composition(seqs)->np.ndarray:
     "Fraction of each of the 400 ordered pairs of standard amino acids."
     codes, idx = kmer_codes(seqs, 2, 'protein')
@@ -37,6 +39,7 @@ def dipeptide_composition(seqs)->np.ndarray:
     C = np.zeros((len(seqs), 400), np.float32); np.add.at(C, (idx[ok], a[ok]*20+b[ok]), 1)
     return C / np.maximum(C.sum(1, keepdims=True), 1)
 
+# %% ../../nbs/23_tps_features.ipynb #3240abc9
 def physchem(seqs)->np.ndarray:
     "The `PHYSCHEM` features of each sequence."
     comp = aa_composition(seqs)
@@ -56,17 +59,19 @@ def pretrain_sequences(fasta)->list:
 # %% ../../nbs/23_tps_features.ipynb #8a7d05c2
 EMBEDDINGS = ('similarity', 'composition', 'w2v', 'esm2')
 
+# %% ../../nbs/23_tps_features.ipynb #8bcd68c3
 def check_protein_column(df:pd.DataFrame, col:str='sequence', file=None)->list:
     "Cleaned protein sequences of `df[col]`; an invalid one raises, naming its row."
     return check_sequence_column(df, col, file, clean_proteins, protein_problems)
 
+# %% ../../nbs/23_tps_features.ipynb #1b59fa15
 @register_featurizer('tps')
 class TpsFeaturizer:
     "Sequence embedding + kingdom one-hot + physico-chemical features of enzymes, standardised."
     fitted = ('kingdoms', 'anchors', 'kmers', 'vectors', 'mean', 'std', 'n_embed')
     settings = ('embedding', 'sequence_col', 'kingdom_col', 'k', 'w2v_size', 'w2v_epochs', 'pretrain', 'esm_model', 'esm_layer',
                 'esm_window', 'esm_overlap', 'cache_dir', 'seed')
-    def __init__(self, embedding:str='similarity', # One of `EMBEDDINGS`
+    def __init__(self, embedding:str='similarity', # One of EMBEDDINGS
                  sequence_col:str='sequence', kingdom_col:str='kingdom', # Input columns (None: no kingdom feature)
                  k:int=3, # k-mer length (similarity, w2v)
                  w2v_size:int=100, w2v_epochs:int=5, # Word2Vec dimension and epochs
@@ -106,6 +111,7 @@ class TpsFeaturizer:
         return np.hstack([self._embed(seqs), self._engineered(df, seqs, file)]).astype(np.float32)
 
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
+        "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
         seqs = check_protein_column(df, self.sequence_col, file)
         if self.kingdom_col:
             check_columns(df, [self.kingdom_col], file)
@@ -122,14 +128,18 @@ class TpsFeaturizer:
         return self
 
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
+        "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
         if self.mean is None: raise MtlBioError("TpsFeaturizer is not fitted; call `fit` on training rows first")
         return ((self._raw(df, check_protein_column(df, self.sequence_col, file), file) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
     @property
     def n_feat(self)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0)
     @property
     def n_out(self)->int: return self.n_embed + self.n_feat
-    def encoder_inputs(self)->dict: return {'n_embed': self.n_embed, 'n_feat': self.n_feat}
+    def encoder_inputs(self)->dict:
+        "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
+        return {'n_embed': self.n_embed, 'n_feat': self.n_feat}
     def to_dict(self)->dict:
+        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
         d = {'name': 'tps', **{k: getattr(self, k) for k in self.settings},
              'kingdoms': self.kingdoms, 'anchors': self.anchors, 'mean': self.mean, 'std': self.std, 'n_embed': self.n_embed}
         if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())

@@ -21,8 +21,9 @@ def tps_predictor(run)->Predictor:
     if pred.meta.get('pipeline')!='terpene': raise input_error(f"not a terpene synthase run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
     return pred
 
-def predict_tps(run, # Run folder, its model.pt, or a `Predictor`
-                df:pd.DataFrame, # Enzymes: `sequence` (and `id`, `kingdom`)
+# %% ../../nbs/26_tps_predict.ipynb #4c522c0e
+def predict_tps(run, # Run folder, its model.pt, or a Predictor
+                df:pd.DataFrame, # Enzymes: sequence (and id, kingdom)
                 top_k:int=5, # Products listed per enzyme
                 all_probs:bool=False, # Also one probability column per product
                 file=None)->pd.DataFrame:

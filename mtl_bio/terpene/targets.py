@@ -13,9 +13,10 @@ __all__ = ['TARGET_DERIVED', 'top_products', 'product_targets', 'tps_tasks']
 # %% ../../nbs/21_tps_targets.ipynb #24bad7b3
 TARGET_DERIVED = ('type', 'types', 'products', 'substrates', 'n_reactions')
 
-def top_products(df:pd.DataFrame, # Enzymes, with a `products` column of names joined by ';'
+# %% ../../nbs/21_tps_targets.ipynb #89176f53
+def top_products(df:pd.DataFrame, # Enzymes, with a products column of names joined by ';'
                  k:int=30, # How many
-                 products:list=None, # An explicit list instead (checked to occur in `df`)
+                 products:list=None, # An explicit list instead (checked to occur in df)
                  file=None)->list:
     "The `k` most frequent products (ties broken by name), or the given list."
     check_columns(df, ['products'], file)
@@ -31,6 +32,7 @@ def top_products(df:pd.DataFrame, # Enzymes, with a `products` column of names j
     order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [p for p,_ in order[:k]]
 
+# %% ../../nbs/21_tps_targets.ipynb #84d949bd
 def product_targets(df:pd.DataFrame, products:list, file=None)->pd.DataFrame:
     "`df` with one 0/1 column per product in `products`."
     clash = [p for p in products if p in df.columns]

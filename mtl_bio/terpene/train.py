@@ -29,9 +29,12 @@ TPS_DEFAULTS = {
     'train': {'epochs': 60, 'lr': 1e-3, 'bs': 32, 'wd': 1e-2, 'patience': 10, 'schedule': 'one_cycle'},
     'eval': {'k': 3},
 }
+
+# %% ../../nbs/25_tps_train.ipynb #2704ddda
 TPS_KEYS = ('top_k', 'products', 'alpha', 'gamma', 'class_weights', 'type_weight', 'identity')
 
-def tps_config(config:dict=None, # Run-config sections (features, split, model, train, eval) and `TPS_KEYS`
+# %% ../../nbs/25_tps_train.ipynb #e460a0e3
+def tps_config(config:dict=None, # Run-config sections (features, split, model, train, eval) and TPS_KEYS
                source=None)->tuple:
     "`(run config without tasks, pipeline settings)`; the tasks need the data (the top products) and are added by `prepare_tps`."
     config = copy.deepcopy(config or {})
@@ -52,8 +55,8 @@ def identity_groups(seqs, # Cleaned protein sequences
     return connected_components(S >= threshold, directed=False)[1]
 
 # %% ../../nbs/25_tps_train.ipynb #8bbfc529
-def prepare_tps(df:pd.DataFrame, # From `load_marts`
-                own:dict, # Pipeline settings (from `tps_config`)
+def prepare_tps(df:pd.DataFrame, # From load_marts
+                own:dict, # Pipeline settings (from tps_config)
                 source=None)->tuple:
     "`(table with product columns and identity_group, task specs, product list)`."
     check_columns(df, ['sequence', 'products', 'type'], source)
@@ -72,10 +75,10 @@ def _tps_export(folder, products, dropped, df, X, split, outputs, metrics):
     if dropped is not None and len(dropped):
         with atomic_write(folder/'dropped_rows.csv') as f: dropped.to_csv(f, index=False)
 
-def train_tps(df:pd.DataFrame, # Enzymes, from `load_marts`
+def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
               out, # Output folder of the run
-              config:dict=None, # See `tps_config`
-              dropped:pd.DataFrame=None, # Problems from `load_marts`, written to the run folder
+              config:dict=None, # See tps_config
+              dropped:pd.DataFrame=None, # Problems from load_marts, written to the run folder
               overwrite:bool=False, source=None, config_source=None,
               split:dict=None, # A given split (one cross-validation fold); default from the config
              )->RunResult:
@@ -98,6 +101,7 @@ def cv_folds(Y:np.ndarray, # 0/1 product matrix
     _, inv, gy = group_level(groups, Y)
     return iterative_assign(gy, fr, rng)[inv]
 
+# %% ../../nbs/25_tps_train.ipynb #7a7bd4dd
 def fold_split(folds:np.ndarray, i:int)->dict:
     "Test = fold i, valid = fold i+1, train = the others."
     n = folds.max()+1; v = (i+1) % n
@@ -123,11 +127,13 @@ def baseline_scores(name:str, # 'random', 'prior' or 'nearest_neighbour'
         return Y[nn].astype(np.float32), np.where(t[:,None]>=0, one_hot(np.maximum(t, 0), n_types), 1/n_types).astype(np.float32)
     raise MtlBioError(f"unknown baseline {name!r}")
 
+# %% ../../nbs/25_tps_train.ipynb #28af9784
 BASELINES = ('random', 'prior', 'nearest_neighbour')
 
 # %% ../../nbs/25_tps_train.ipynb #edb77975
 CV_METRICS = {'products': ('macro_f1', 'micro_f1', 'mAP', 'macro_roc_auc', 'precision@k', 'recall@k'), 'terpene_type': ('accuracy', 'macro_f1')}
 
+# %% ../../nbs/25_tps_train.ipynb #d3c9f008
 def _flat(metrics:dict, k:int)->dict:
     out = {}
     for task, keys in CV_METRICS.items():
@@ -143,6 +149,7 @@ def summarize_cv(per_fold:pd.DataFrame)->pd.DataFrame:
     mean, sd = g.mean(), g.std(ddof=0)
     return pd.concat({'mean': mean, 'sd': sd}, axis=1).swaplevel(axis=1).sort_index(axis=1, level=0, sort_remaining=False)
 
+# %% ../../nbs/25_tps_train.ipynb #1d485af4
 def format_cv(summary:pd.DataFrame, keys=('products.macro_f1', 'products.mAP', 'products.micro_f1', 'products.precision@3', 'terpene_type.accuracy'))->str:
     "The summary as a text table of 'mean ± sd'."
     keys = [k for k in keys if k in summary.columns.get_level_values(0)]
@@ -151,9 +158,10 @@ def format_cv(summary:pd.DataFrame, keys=('products.macro_f1', 'products.mAP', '
     line = lambda r: '  '.join(str(x).ljust(w[i]) for i,x in enumerate(r))
     return '\n'.join([line(['method'] + keys)] + [line(r) for r in rows])
 
-def cross_validate_tps(df:pd.DataFrame, # Enzymes, from `load_marts`
+# %% ../../nbs/25_tps_train.ipynb #0f6902b7
+def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                        out, # Output folder
-                       config:dict=None, # See `tps_config`
+                       config:dict=None, # See tps_config
                        scheme:str='grouped', # 'grouped' (identity groups kept in one fold) or 'random'
                        n_folds:int=5, seed:int=0,
                        overwrite:bool=False, source=None, config_source=None,

@@ -14,10 +14,10 @@ __all__ = ['pipeline', 'text_train_cli', 'text_predict_cli', 'text_demo_cli', 't
 
 # %% ../../nbs/43_text_commands.ipynb #6342b77d
 @call_parse
-def text_train_cli(config:str=None, # YAML config with tasks and a train section
+def text_train_cli(config:str=None, # YAML config with tasks and a train section (required)
                    out:str=None, # Run folder; default train.out
                    finetune:Param("Fine-tune the encoder too (at train.encoder_lr)", store_true)=False,
-                   epochs:int=None, # Override train.epochs
+                   epochs:int=None, # Training epochs (default: train.epochs of the config)
                    overwrite:Param("Replace an existing run folder", store_true)=False,
                    quiet:Param("No progress bars", store_true)=False):
     "Train one head per task on the shared sentence encoder."
@@ -27,7 +27,7 @@ def text_train_cli(config:str=None, # YAML config with tasks and a train section
 
 # %% ../../nbs/43_text_commands.ipynb #6abcd526
 @call_parse
-def text_predict_cli(config:str=None, # YAML config (model, tasks, inference, data, output)
+def text_predict_cli(config:str=None, # YAML config: model, tasks, inference, data, output (required)
                      run:str=None, # Run folder; default model.run
                      data:str=None, # Input CSV; default data.input
                      overwrite:Param("Replace existing prediction files", store_true)=False):

