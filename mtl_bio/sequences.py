@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import scipy.sparse as sp
 from .core import *
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['NUCLEOTIDES', 'TABLE_SUFFIXES', 'FASTA_SUFFIXES', 'AMINO_ACIDS', 'PROTEIN_LETTERS', 'ALPHABETS', 'clean_sequences',
@@ -234,33 +235,37 @@ class KmerVectors:
     def __len__(self): return len(self.kmers)
     def __repr__(self): return f"KmerVectors({self.alphabet.name}, k={self.k}, {len(self)} k-mers, dim={self.dim})"
 
-    def lookup(self, codes)->np.ndarray:
-        "Row of each k-mer code in `vectors`, -1 if not in the vocabulary."
-        if self._table is not None: return self._table[codes]
-        i = np.searchsorted(self._codes, codes).clip(max=len(self._codes)-1)
-        return np.where(self._codes[i]==codes, self._rows[i], -1)
+# %% ../nbs/00b_sequences.ipynb #a47e46a2
+@patch
+def lookup(self:KmerVectors, codes)->np.ndarray:
+    "Row of each k-mer code in `vectors`, -1 if not in the vocabulary."
+    if self._table is not None: return self._table[codes]
+    i = np.searchsorted(self._codes, codes).clip(max=len(self._codes)-1)
+    return np.where(self._codes[i]==codes, self._rows[i], -1)
 
-    def embed(self, seqs, # Sequences (any case; U read as T)
-              chunk:int=20000, # Sequences per chunk
-              counts:bool=False, # Also return the number of known k-mers per sequence
-             ):
-        "Mean vector of each sequence's known k-mers (zeros when none is known), float32."
-        seqs = list(seqs)
-        out, n_known = np.zeros((len(seqs), self.dim), np.float32), np.zeros(len(seqs), np.int64)
-        table, V = self.vectors.astype(np.float64), len(self)
-        dense = V <= 4096   # small vocabulary: count k-mers per sequence in a dense matrix; else a sparse one
-        for a in range(0, len(seqs), chunk):
-            part = seqs[a:a+chunk]
-            codes, idx = kmer_codes(part, self.k, self.alphabet)
-            rows = self.lookup(codes)
-            m = rows >= 0
-            if dense: C = np.bincount(idx[m]*V + rows[m], minlength=len(part)*V).reshape(len(part), V).astype(np.float64)
-            else: C = sp.csr_matrix((np.ones(int(m.sum())), (idx[m], rows[m])), shape=(len(part), V))
-            n = np.asarray(C.sum(1)).ravel()
-            sums = C @ table
-            out[a:a+len(part)] = np.divide(sums, n[:,None], out=np.zeros_like(sums), where=n[:,None]>0)
-            n_known[a:a+len(part)] = n
-        return (out, n_known) if counts else out
+# %% ../nbs/00b_sequences.ipynb #7f111183
+@patch
+def embed(self:KmerVectors, seqs, # Sequences (any case; U read as T)
+          chunk:int=20000, # Sequences per chunk
+          counts:bool=False, # Also return the number of known k-mers per sequence
+         ):
+    "Mean vector of each sequence's known k-mers (zeros when none is known), float32."
+    seqs = list(seqs)
+    out, n_known = np.zeros((len(seqs), self.dim), np.float32), np.zeros(len(seqs), np.int64)
+    table, V = self.vectors.astype(np.float64), len(self)
+    dense = V <= 4096   # small vocabulary: count k-mers per sequence in a dense matrix; else a sparse one
+    for a in range(0, len(seqs), chunk):
+        part = seqs[a:a+chunk]
+        codes, idx = kmer_codes(part, self.k, self.alphabet)
+        rows = self.lookup(codes)
+        m = rows >= 0
+        if dense: C = np.bincount(idx[m]*V + rows[m], minlength=len(part)*V).reshape(len(part), V).astype(np.float64)
+        else: C = sp.csr_matrix((np.ones(int(m.sum())), (idx[m], rows[m])), shape=(len(part), V))
+        n = np.asarray(C.sum(1)).ravel()
+        sums = C @ table
+        out[a:a+len(part)] = np.divide(sums, n[:,None], out=np.zeros_like(sums), where=n[:,None]>0)
+        n_known[a:a+len(part)] = n
+    return (out, n_known) if counts else out
 
 # %% ../nbs/00b_sequences.ipynb #90eba8d2
 def _crc_hash(s)->int: return zlib.crc32(str(s).encode())

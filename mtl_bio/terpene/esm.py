@@ -8,6 +8,7 @@ import argparse, hashlib, pickle, re, uuid
 from pathlib import Path
 import numpy as np, torch
 from ..core import *
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ESM2_MODELS', 'ESM_URL', 'esm_checkpoint_path', 'load_esm', 'save_random_esm2', 'windows', 'seq_hash', 'EsmEmbedder']
@@ -115,54 +116,64 @@ class EsmEmbedder:
         self.net.to(self.device)
         self.cache = Path(cache_dir)/self.key/f'layer{self.layer}_w{self.window}_o{self.overlap}' if cache_dir is not None else None
         self.n_computed = 0
-    @property
-    def dim(self)->int: return self.net.embed_dim
 
-    def cached(self)->dict:
-        "Sequence hash -> embedding, from every shard in the cache folder."
-        out = {}
-        if self.cache is None or not self.cache.exists(): return out
-        for f in sorted(self.cache.glob('*.npz')):
-            try:
-                with np.load(f) as z: out.update(zip(z['hashes'].tolist(), z['emb']))
-            except Exception: continue   # a foreign or damaged file: its sequences are computed again
-        return out
+# %% ../../nbs/22_tps_esm.ipynb #6b3f95c0
+@patch(as_prop=True)
+def dim(self:EsmEmbedder)->int: return self.net.embed_dim
 
-    def _forward(self, toks:torch.Tensor)->torch.Tensor:
-        with torch.no_grad(): return self.net(toks.to(self.device), repr_layers=[self.layer])['representations'][self.layer].float().cpu()
+# %% ../../nbs/22_tps_esm.ipynb #c5d7c4e5
+@patch
+def cached(self:EsmEmbedder)->dict:
+    "Sequence hash -> embedding, from every shard in the cache folder."
+    out = {}
+    if self.cache is None or not self.cache.exists(): return out
+    for f in sorted(self.cache.glob('*.npz')):
+        try:
+            with np.load(f) as z: out.update(zip(z['hashes'].tolist(), z['emb']))
+        except Exception: continue   # a foreign or damaged file: its sequences are computed again
+    return out
 
-    def _batches(self, items):
-        b, width = [], 0
-        for it in items:
-            w = max(width, it[2]-it[1]+2)
-            if b and w*(len(b)+1) > self.batch_tokens: yield b; b, w = [], it[2]-it[1]+2
-            b.append(it); width = w
-        if b: yield b
+# %% ../../nbs/22_tps_esm.ipynb #1c77c342
+@patch
+def _forward(self:EsmEmbedder, toks:torch.Tensor)->torch.Tensor:
+    with torch.no_grad(): return self.net(toks.to(self.device), repr_layers=[self.layer])['representations'][self.layer].float().cpu()
 
-    def embed(self, seqs)->np.ndarray:
-        "One float32 vector per sequence (`seqs` are cleaned protein sequences)."
-        seqs = list(seqs)
-        hashes = [seq_hash(s) for s in seqs]
-        have = self.cached()
-        todo = {h: s for h,s in zip(hashes, seqs) if h not in have}
-        self.n_computed = 0
-        if todo:
-            if self.cache is not None: self.cache.mkdir(parents=True, exist_ok=True)
-            items = sorted(((h, a, b) for h,s in todo.items() for a,b in windows(len(s), self.window, self.overlap)), key=lambda it: (it[2]-it[1], it[0], it[1]))
-            nwin = {h: len(windows(len(s), self.window, self.overlap)) for h,s in todo.items()}
-            acc = {}   # hash -> [residue sums, residue counts, windows done]
-            conv = self.alphabet.get_batch_converter()
-            for b in self._batches(items):
-                _, _, toks = conv([(h, todo[h][a:e]) for h,a,e in b])
-                rep = self._forward(toks)
-                done = []
-                for j,(h,a,e) in enumerate(b):
-                    s = acc.setdefault(h, [torch.zeros(len(todo[h]), self.dim), torch.zeros(len(todo[h]), 1), 0])
-                    s[0][a:e] += rep[j, 1:e-a+1]; s[1][a:e] += 1; s[2] += 1
-                    if s[2]==nwin[h]: done.append(h)
-                new = {h: (acc[h][0]/acc[h][1]).mean(0).numpy().astype(np.float32) for h in done}
-                for h in done: del acc[h]
-                if new and self.cache is not None:
-                    with atomic_write(self.cache/f'{uuid.uuid4().hex}.npz', 'wb') as f: np.savez(f, hashes=np.array(list(new)), emb=np.stack(list(new.values())))
-                have.update(new); self.n_computed += len(new)
-        return np.stack([have[h] for h in hashes]).astype(np.float32) if seqs else np.zeros((0, self.dim), np.float32)
+# %% ../../nbs/22_tps_esm.ipynb #e45098f8
+@patch
+def _batches(self:EsmEmbedder, items):
+    b, width = [], 0
+    for it in items:
+        w = max(width, it[2]-it[1]+2)
+        if b and w*(len(b)+1) > self.batch_tokens: yield b; b, w = [], it[2]-it[1]+2
+        b.append(it); width = w
+    if b: yield b
+
+# %% ../../nbs/22_tps_esm.ipynb #5268d41a
+@patch
+def embed(self:EsmEmbedder, seqs)->np.ndarray:
+    "One float32 vector per sequence (`seqs` are cleaned protein sequences)."
+    seqs = list(seqs)
+    hashes = [seq_hash(s) for s in seqs]
+    have = self.cached()
+    todo = {h: s for h,s in zip(hashes, seqs) if h not in have}
+    self.n_computed = 0
+    if todo:
+        if self.cache is not None: self.cache.mkdir(parents=True, exist_ok=True)
+        items = sorted(((h, a, b) for h,s in todo.items() for a,b in windows(len(s), self.window, self.overlap)), key=lambda it: (it[2]-it[1], it[0], it[1]))
+        nwin = {h: len(windows(len(s), self.window, self.overlap)) for h,s in todo.items()}
+        acc = {}   # hash -> [residue sums, residue counts, windows done]
+        conv = self.alphabet.get_batch_converter()
+        for b in self._batches(items):
+            _, _, toks = conv([(h, todo[h][a:e]) for h,a,e in b])
+            rep = self._forward(toks)
+            done = []
+            for j,(h,a,e) in enumerate(b):
+                s = acc.setdefault(h, [torch.zeros(len(todo[h]), self.dim), torch.zeros(len(todo[h]), 1), 0])
+                s[0][a:e] += rep[j, 1:e-a+1]; s[1][a:e] += 1; s[2] += 1
+                if s[2]==nwin[h]: done.append(h)
+            new = {h: (acc[h][0]/acc[h][1]).mean(0).numpy().astype(np.float32) for h in done}
+            for h in done: del acc[h]
+            if new and self.cache is not None:
+                with atomic_write(self.cache/f'{uuid.uuid4().hex}.npz', 'wb') as f: np.savez(f, hashes=np.array(list(new)), emb=np.stack(list(new.values())))
+            have.update(new); self.n_computed += len(new)
+    return np.stack([have[h] for h in hashes]).astype(np.float32) if seqs else np.zeros((0, self.dim), np.float32)

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from ..core import *
 from ..registry import register_featurizer
 from ..sequences import *
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['PHYSCHEM', 'EMBEDDINGS', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences',
@@ -88,59 +89,79 @@ class TpsFeaturizer:
         self.kv = KmerVectors(kmers, vectors, alphabet='protein') if kmers is not None else None
         self._esm = None
 
-    def _embed(self, seqs)->np.ndarray:
-        if self.embedding=='similarity': return kmer_similarity(seqs, self.anchors, self.k)
-        if self.embedding=='composition': return np.hstack([aa_composition(seqs), dipeptide_composition(seqs)])
-        if self.embedding=='w2v': return self.kv.embed(seqs)
-        if self._esm is None:
-            from mtl_bio.terpene.esm import EsmEmbedder
-            self._esm = EsmEmbedder(self.esm_model, self.esm_layer, self.esm_window, self.esm_overlap, cache_dir=self.cache_dir)
-        return self._esm.embed(seqs)
+# %% ../../nbs/23_tps_features.ipynb #9727bb75
+@patch
+def _embed(self:TpsFeaturizer, seqs)->np.ndarray:
+    if self.embedding=='similarity': return kmer_similarity(seqs, self.anchors, self.k)
+    if self.embedding=='composition': return np.hstack([aa_composition(seqs), dipeptide_composition(seqs)])
+    if self.embedding=='w2v': return self.kv.embed(seqs)
+    if self._esm is None:
+        from mtl_bio.terpene.esm import EsmEmbedder
+        self._esm = EsmEmbedder(self.esm_model, self.esm_layer, self.esm_window, self.esm_overlap, cache_dir=self.cache_dir)
+    return self._esm.embed(seqs)
 
-    def _engineered(self, df, seqs, file)->np.ndarray:
-        parts = [physchem(seqs)]
-        if self.kingdom_col:
-            check_columns(df, [self.kingdom_col], file)
-            kd = df[self.kingdom_col].fillna('').astype(str).str.strip()
-            oh = np.stack([(kd==k).to_numpy() for k in self.kingdoms] + [~kd.isin(self.kingdoms).to_numpy()], 1)
-            parts.insert(0, oh.astype(np.float32))
-        return np.hstack(parts)
+# %% ../../nbs/23_tps_features.ipynb #f433b729
+@patch
+def _engineered(self:TpsFeaturizer, df, seqs, file)->np.ndarray:
+    parts = [physchem(seqs)]
+    if self.kingdom_col:
+        check_columns(df, [self.kingdom_col], file)
+        kd = df[self.kingdom_col].fillna('').astype(str).str.strip()
+        oh = np.stack([(kd==k).to_numpy() for k in self.kingdoms] + [~kd.isin(self.kingdoms).to_numpy()], 1)
+        parts.insert(0, oh.astype(np.float32))
+    return np.hstack(parts)
 
-    def _raw(self, df, seqs, file)->np.ndarray:
-        "Unstandardised features of the rows of `df`, whose checked sequences are `seqs`"
-        return np.hstack([self._embed(seqs), self._engineered(df, seqs, file)]).astype(np.float32)
+# %% ../../nbs/23_tps_features.ipynb #4109818b
+@patch
+def _raw(self:TpsFeaturizer, df, seqs, file)->np.ndarray:
+    "Unstandardised features of the rows of `df`, whose checked sequences are `seqs`"
+    return np.hstack([self._embed(seqs), self._engineered(df, seqs, file)]).astype(np.float32)
 
-    def fit(self, df:pd.DataFrame, file=None, exclude=()):
-        "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
-        seqs = check_protein_column(df, self.sequence_col, file)
-        if self.kingdom_col:
-            check_columns(df, [self.kingdom_col], file)
-            self.kingdoms = sorted({str(k).strip() for k in df[self.kingdom_col].dropna() if str(k).strip()})
-        else: self.kingdoms = []
-        if self.embedding=='similarity': self.anchors = list(seqs)
-        if self.embedding=='w2v':
-            corpus = list(seqs) + (pretrain_sequences(self.pretrain) if self.pretrain else [])
-            self.kv = train_word2vec(corpus, self.k, self.w2v_size, epochs=self.w2v_epochs, seed=self.seed, alphabet='protein')
-        X = self._raw(df, seqs, file)
-        self.n_embed = X.shape[1] - self.n_feat
-        m, s = X.mean(0), X.std(0)
-        self.mean, self.std = m.tolist(), np.where(s>1e-6, s, 1.).tolist()
-        return self
+# %% ../../nbs/23_tps_features.ipynb #07780670
+@patch
+def fit(self:TpsFeaturizer, df:pd.DataFrame, file=None, exclude=()):
+    "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
+    seqs = check_protein_column(df, self.sequence_col, file)
+    if self.kingdom_col:
+        check_columns(df, [self.kingdom_col], file)
+        self.kingdoms = sorted({str(k).strip() for k in df[self.kingdom_col].dropna() if str(k).strip()})
+    else: self.kingdoms = []
+    if self.embedding=='similarity': self.anchors = list(seqs)
+    if self.embedding=='w2v':
+        corpus = list(seqs) + (pretrain_sequences(self.pretrain) if self.pretrain else [])
+        self.kv = train_word2vec(corpus, self.k, self.w2v_size, epochs=self.w2v_epochs, seed=self.seed, alphabet='protein')
+    X = self._raw(df, seqs, file)
+    self.n_embed = X.shape[1] - self.n_feat
+    m, s = X.mean(0), X.std(0)
+    self.mean, self.std = m.tolist(), np.where(s>1e-6, s, 1.).tolist()
+    return self
 
-    def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
-        "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
-        if self.mean is None: raise MtlBioError("TpsFeaturizer is not fitted; call `fit` on training rows first")
-        return ((self._raw(df, check_protein_column(df, self.sequence_col, file), file) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
-    @property
-    def n_feat(self)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0)
-    @property
-    def n_out(self)->int: return self.n_embed + self.n_feat
-    def encoder_inputs(self)->dict:
-        "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
-        return {'n_embed': self.n_embed, 'n_feat': self.n_feat}
-    def to_dict(self)->dict:
-        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        d = {'name': 'tps', **{k: getattr(self, k) for k in self.settings},
-             'kingdoms': self.kingdoms, 'anchors': self.anchors, 'mean': self.mean, 'std': self.std, 'n_embed': self.n_embed}
-        if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
-        return d
+# %% ../../nbs/23_tps_features.ipynb #1e89a929
+@patch
+def transform(self:TpsFeaturizer, df:pd.DataFrame, file=None)->np.ndarray:
+    "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
+    if self.mean is None: raise MtlBioError("TpsFeaturizer is not fitted; call `fit` on training rows first")
+    return ((self._raw(df, check_protein_column(df, self.sequence_col, file), file) - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
+
+# %% ../../nbs/23_tps_features.ipynb #0700d40e
+@patch(as_prop=True)
+def n_feat(self:TpsFeaturizer)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0)
+
+# %% ../../nbs/23_tps_features.ipynb #617d9644
+@patch(as_prop=True)
+def n_out(self:TpsFeaturizer)->int: return self.n_embed + self.n_feat
+
+# %% ../../nbs/23_tps_features.ipynb #ff07956e
+@patch
+def encoder_inputs(self:TpsFeaturizer)->dict:
+    "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
+    return {'n_embed': self.n_embed, 'n_feat': self.n_feat}
+
+# %% ../../nbs/23_tps_features.ipynb #b14e3bcd
+@patch
+def to_dict(self:TpsFeaturizer)->dict:
+    "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
+    d = {'name': 'tps', **{k: getattr(self, k) for k in self.settings},
+         'kingdoms': self.kingdoms, 'anchors': self.anchors, 'mean': self.mean, 'std': self.std, 'n_embed': self.n_embed}
+    if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
+    return d
