@@ -51,8 +51,7 @@ def train(config:str, # YAML/JSON run config
     path = data or (cfg.get('data') or {}).get('path')
     if not path: raise input_error("no data: give --data or data.path in the config", file=config, column='data.path')
     path = Path(path) if data or Path(path).is_absolute() else Path(config).parent/path
-    cfg.setdefault('train', {})
-    if quiet: cfg['train']['quiet'] = True
+    override_config(cfg, [('train', 'quiet', True if quiet else None)])
     run_config(cfg, source=config)
     check_out_dir(out, overwrite)
     df = read_table(path)

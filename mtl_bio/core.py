@@ -10,8 +10,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['MtlBioError', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix', 'read_table', 'set_seed',
-           'default_device', 'atomic_write', 'save_json', 'load_json', 'load_config', 'check_out_dir', 'staged_dir',
-           'prediction_files', 'write_predictions']
+           'default_device', 'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config',
+           'check_out_dir', 'staged_dir', 'prediction_files', 'write_predictions']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -182,6 +182,15 @@ def load_config(path, # A .yaml/.yml or .json file
     except UnicodeDecodeError: raise input_error("not a text file", file=path) from None
     except yaml.YAMLError as ex: raise input_error(f"not valid YAML/JSON ({' '.join(str(ex).split())[:300]})", file=path) from None
     if not isinstance(cfg, dict): raise input_error("the config must be a mapping of sections (data, tasks, ...)", file=path)
+    return cfg
+
+# %% ../nbs/00_core.ipynb #210bb31f
+def override_config(cfg:dict, # A config (a mapping of sections), changed in place
+                    overrides, # (section, key, value) triples, from command-line options
+                   )->dict:
+    "Set each given value into its config section; a None value (an option not given) leaves the config as it is."
+    for sec, key, v in overrides:
+        if v is not None: cfg.setdefault(sec, {})[key] = v
     return cfg
 
 # %% ../nbs/00_core.ipynb #0fc6b47c

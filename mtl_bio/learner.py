@@ -7,7 +7,7 @@ from __future__ import annotations
 import io, sys, warnings, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastai.learner import Learner, Metric
+from fastai.learner import Learner, Metric, replacing_yield
 from fastai.optimizer import Adam
 from fastai.callback.core import Callback
 from fastai.callback.tracker import SaveModelCallback, EarlyStoppingCallback, ReduceLROnPlateau, TrackerCallback
@@ -133,14 +133,6 @@ def epoch_printer(names, # The metric names ('epoch', losses and metrics, 'time'
         print(f"epoch {int(log[0])+1}/{n_epochs}  " + '  '.join(vals), flush=True)
     return _print
 
-# %% ../nbs/06_learner.ipynb #da5051d7
-@contextlib.contextmanager
-def _replacing(obj, attr:str, value):
-    "Set obj.attr to value for the block"
-    old = getattr(obj, attr); setattr(obj, attr, value)
-    try: yield obj
-    finally: setattr(obj, attr, old)
-
 # %% ../nbs/06_learner.ipynb #0fcd90ef
 def fit_mtl(learn:Learner,
             epochs:int=10, # Number of epochs (at most, with early stopping)
@@ -175,7 +167,7 @@ def fit_mtl(learn:Learner,
     if quiet:   # also hides SaveModelCallback's 'Better model found' lines
         ctx.enter_context(learn.no_bar()); ctx.enter_context(learn.no_logging()); ctx.enter_context(contextlib.redirect_stdout(io.StringIO()))
     elif plain_progress():   # a file or a pipe: one line per epoch, no bars
-        ctx.enter_context(learn.no_bar()); ctx.enter_context(_replacing(learn, 'logger', epoch_printer(learn.recorder, epochs)))
+        ctx.enter_context(learn.no_bar()); ctx.enter_context(contextlib.contextmanager(replacing_yield)(learn, 'logger', epoch_printer(learn.recorder, epochs)))   # fastai's replacing_yield is a bare generator
     with ctx, warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*does not have many workers.*')
         if schedule.startswith('one_cycle'): learn.fit_one_cycle(epochs, lr, cbs=cbs)

@@ -43,10 +43,9 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
     sig = _split_list(signals)
     if len(sig)!=3: raise input_error(f"--signals needs three column names, got {sig}", column='signals')
     cfg['signals'] = sig
-    for sec, key, v in [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),
-                        ('features', 'epochs', w2v_epochs), ('features', 'pretrained', pretrained), ('train', 'epochs', epochs),
-                        ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)]:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
+    override_config(cfg, [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),
+                          ('features', 'epochs', w2v_epochs), ('features', 'pretrained', pretrained), ('train', 'epochs', epochs),
+                          ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)])
     data = list(data) if isinstance(data, (list, tuple)) else [data]
     out = out or str(Path('runs')/Path(data[0]).stem)
     check_out_dir(out, overwrite)

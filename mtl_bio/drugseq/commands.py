@@ -15,8 +15,7 @@ __all__ = ['TOKENISATIONS', 'pipeline', 'drugseq_train_cli', 'drugseq_demo_cli']
 # %% ../../nbs/34_drugseq_commands.ipynb #8b2d0e31
 def _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding)->dict:
     cfg = load_config(config) if config else {}
-    for sec, key, v in [('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)]:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
+    override_config(cfg, [('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)])
     if tokens: cfg.setdefault('architecture', {})['tokens'] = tokens
     if no_zscore: cfg['zscore'] = False
     if reference_cluster is not None: cfg['reference_cluster'] = reference_cluster

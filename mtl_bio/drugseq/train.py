@@ -68,7 +68,8 @@ def _well_table(pred:Predictor, screen:Screen, outs:list, Z:np.ndarray, part, re
     o = screen.obs
     wells = o[[c for c in ('well', 'compound', 'label', 'cluster') if c in o]].copy()
     if part is not None: wells['part'] = part
-    for j,c in enumerate(pred.tasks[_task_index(pred, 'scores')].columns): wells[f'{c}_pred'] = outs[_task_index(pred, 'scores')][:,j]
+    s = _task_index(pred, 'scores')
+    for j,c in enumerate(pred.tasks[s].columns): wells[f'{c}_pred'] = outs[s][:,j]
     wells['activated_prob'] = outs[_task_index(pred, 'activated')][:,0]
     wells['activation_pred'] = outs[_task_index(pred, 'activation')][:,0]
     wells['latent_norm'] = np.linalg.norm(Z, axis=1)

@@ -16,11 +16,9 @@ __all__ = ['pipeline', 'tps_train_cli', 'tps_cv_cli', 'tps_predict_cli', 'tps_de
 def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet)->dict:
     cfg = load_config(config) if config else {}
     if top_k is not None: cfg['top_k'] = top_k
-    for sec, key, v in [('features', 'embedding', embedding), ('features', 'esm_model', esm_model), ('features', 'pretrain', pretrain),
-                        ('features', 'cache_dir', cache_dir), ('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed),
-                        ('train', 'quiet', True if quiet else None)]:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
-    return cfg
+    return override_config(cfg, [('features', 'embedding', embedding), ('features', 'esm_model', esm_model), ('features', 'pretrain', pretrain),
+                                 ('features', 'cache_dir', cache_dir), ('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed),
+                                 ('train', 'quiet', True if quiet else None)])
 
 # %% ../../nbs/27_tps_commands.ipynb #af2d0293
 @call_parse

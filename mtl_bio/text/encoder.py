@@ -54,7 +54,6 @@ def _block_mismatched_torchvision():
 _block_mismatched_torchvision()   # at import, so that sentence_transformers and transformers imported afterwards work too
 
 def _transformers():
-    _block_mismatched_torchvision()
     try: import transformers
     except ImportError as ex: raise MtlBioError(f"the sentence pipeline needs the transformers package ({ex}); pip install transformers") from None
     transformers.utils.logging.set_verbosity_error(); transformers.utils.logging.disable_progress_bar()
