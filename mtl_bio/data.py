@@ -13,8 +13,8 @@ from .tasks import *
 
 # %% auto #0
 __all__ = ['PARTS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level', 'iterative_assign',
-           'split_stratified', 'split_multilabel', 'split_grouped', 'make_split', 'save_split', 'load_split',
-           'MultiTaskDataset', 'mtl_dataloaders']
+           'split_stratified', 'split_multilabel', 'split_grouped', 'make_split', 'cv_folds', 'save_split',
+           'load_split', 'MultiTaskDataset', 'mtl_dataloaders']
 
 # %% ../nbs/02_data.ipynb #c44c0105
 def synthetic_multitask(n_rows:int=4000, # Number of rows
@@ -188,6 +188,18 @@ def make_split(df:pd.DataFrame, # The table, with targets already checked
     fn = split_stratified if method=='stratified' else split_multilabel
     return fn(y, valid_pct, test_pct, seed, groups=groups)
 
+# %% ../nbs/02_data.ipynb #3f74089f
+def cv_folds(Y, # 0/1 matrix to stratify on (rows x labels); None: folds of equal size only
+             groups=None, # Group per row kept in one fold (None: single rows)
+             n_folds:int=5, seed:int=0, n:int=None, # n: number of rows when Y is None
+            )->np.ndarray:
+    "Fold (0..n_folds-1) of every row, by iterative stratification of `Y`, groups kept whole."
+    if Y is None: Y = np.zeros((n if n is not None else len(groups), 1))
+    rng = np.random.default_rng(seed); fr = np.full(n_folds, 1/n_folds)
+    if groups is None: return iterative_assign(Y, fr, rng)
+    _, inv, gy = group_level(groups, Y)
+    return iterative_assign(gy, fr, rng)[inv]
+
 # %% ../nbs/02_data.ipynb #7261013a
 def save_split(split:dict, path):
     "Write a split as a `row,part` CSV (atomically)."
@@ -231,10 +243,12 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
                     bs:int=64, # Batch size
                     seed:int=42, # Seed of the training loader's shuffling
                     device=None, # Defaults to default_device()
+                    allow_no_valid:bool=False, # Accept a split without validation rows (a final fit for a fixed number of epochs)
                    )->DataLoaders:
     "fastai `DataLoaders` over the train and valid rows of `split`."
     ds = MultiTaskDataset(x, targets)
-    if len(split['train'])==0 or len(split['valid'])==0: raise MtlBioError("the split has no training or no validation rows; use more rows or larger fractions")
+    if len(split['train'])==0 or (len(split['valid'])==0 and not allow_no_valid):
+        raise MtlBioError("the split has no training or no validation rows; use more rows or larger fractions")
     trn, val = ds.subset(split['train']), ds.subset(split['valid'])
     device = device or default_device()
     state = random.getstate(); random.seed(seed)  # fastai DataLoaders draw their shuffling seed from `random`

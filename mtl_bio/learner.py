@@ -170,6 +170,7 @@ def fit_mtl(learn:Learner,
         ctx.enter_context(learn.no_bar()); ctx.enter_context(contextlib.contextmanager(replacing_yield)(learn, 'logger', epoch_printer(learn.recorder, epochs)))   # fastai's replacing_yield is a bare generator
     with ctx, warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*does not have many workers.*')
+        warnings.filterwarnings('ignore', message='Your generator is empty')   # a final fit without validation rows
         if schedule.startswith('one_cycle'): learn.fit_one_cycle(epochs, lr, cbs=cbs)
         else: learn.fit(epochs, lr, cbs=cbs)
     hist = pd.read_csv(learn.path/'history.csv')

@@ -11,8 +11,8 @@ from .tasks import *
 
 # %% auto #0
 __all__ = ['one_hot', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df', 'fit_thresholds', 'apply_thresholds',
-           'precision_at_k', 'recall_at_k', 'average_precision', 'mean_ap', 'macro_roc_auc', 'regression_metrics',
-           'mean_r2', 'evaluate_task']
+           'apply_calls', 'fit_relative', 'precision_at_k', 'recall_at_k', 'average_precision', 'mean_ap',
+           'macro_roc_auc', 'regression_metrics', 'mean_r2', 'evaluate_task']
 
 # %% ../nbs/05_metrics.ipynb #5a64515a
 def one_hot(y:np.ndarray, n:int)->np.ndarray:
@@ -65,6 +65,7 @@ def fit_thresholds(y, # Validation targets (0/1 matrix)
                    probs, # Validation probabilities
                    grid=None, # Candidate thresholds; default 0.05, 0.10, ..., 0.95
                    default:float=0.5, # For classes with no positive row
+                   shrink:float=0., # Pull each class's threshold toward the pooled one, weight positives/(positives+shrink): rare classes lean on all classes
                   )->np.ndarray:
     "Per-class threshold maximising F1 on the given (validation) rows."
     y, probs = _known(np.asarray(y, dtype=np.float32), np.asarray(probs, dtype=np.float32))
@@ -75,12 +76,41 @@ def fit_thresholds(y, # Validation targets (0/1 matrix)
         tp = (p*y[:,c]).sum(1); fp = (p*(1-y[:,c])).sum(1); fn = ((~p)*y[:,c]).sum(1)
         f1 = 2*tp/np.maximum(2*tp+fp+fn, 1)
         th[c] = grid[np.argmax(f1)]
+    if shrink and y.shape[1]>1 and y.sum()>0:
+        pooled = fit_thresholds(y.reshape(-1, 1), probs.reshape(-1, 1), grid)[0]
+        n = y.sum(0)
+        th = np.where(n>0, (n*th + shrink*pooled)/(n+shrink), th).astype(np.float32)
     return th
 
 # %% ../nbs/05_metrics.ipynb #cc020b96
 def apply_thresholds(probs, thresholds)->np.ndarray:
     "0/1 predictions: probability at or above each class's threshold."
     return (np.asarray(probs) >= np.asarray(thresholds)[None]).astype(np.float32)
+
+# %% ../nbs/05_metrics.ipynb #3c061eea
+def apply_calls(probs, # Probabilities, rows x classes
+                thresholds, # Per-class thresholds
+                relative:float=0., # A call also needs probability >= relative x the row's highest probability (0: no such rule)
+               )->np.ndarray:
+    "0/1 calls: at or above each class's threshold and at least `relative` times the row's top probability."
+    probs = np.asarray(probs)
+    calls = apply_thresholds(probs, thresholds)
+    if relative: calls *= (probs >= relative*probs.max(1, keepdims=True)).astype(np.float32)
+    return calls
+
+# %% ../nbs/05_metrics.ipynb #653f588e
+def fit_relative(y, # Targets of the rows the thresholds were fitted on (0/1 matrix)
+                 probs, # Their probabilities
+                 thresholds, # Per-class thresholds
+                 grid=None, # Candidate fractions; default 0, 0.1, ..., 0.9
+                 metric:str='micro', # Maximise 'micro' F1 (pooled decisions) or 'macro' F1 (mean over classes)
+                )->float:
+    "The fraction of a row's top probability a call must reach that maximises F1 (ties: the smallest)."
+    if metric not in ('micro', 'macro'): raise MtlBioError(f"metric must be 'micro' or 'macro', not {metric!r}")
+    y, probs = _known(np.asarray(y, dtype=np.float32), np.asarray(probs, dtype=np.float32))
+    grid = np.round(np.arange(0, 0.91, 0.1), 4) if grid is None else np.asarray(grid)
+    f1 = [(micro_f1 if metric=='micro' else macro_f1)(y, apply_calls(probs, thresholds, r)) for r in grid]
+    return float(grid[int(np.nanargmax(f1))]) if not np.isnan(f1).all() else 0.
 
 # %% ../nbs/05_metrics.ipynb #5ced023c
 def _hits_at_k(y, scores, k):
@@ -174,14 +204,14 @@ def _class_baseline(task:Task, Y, y, train_y, k:int, n:int)->dict:
     return {'name': 'training label frequency', 'mAP': mean_ap(Y, b), f'precision@{k}': precision_at_k(Y, b, k)}
 
 # %% ../nbs/05_metrics.ipynb #986d0a99
-def _class_metrics(task:Task, y, out, thresholds, train_y, k:int, n:int)->dict:
+def _class_metrics(task:Task, y, out, thresholds, train_y, k:int, n:int, relative:float=0., calls=None)->dict:
     "F1, mAP, ROC-AUC, per-class report (and P@k, R@k for multi-label), with the baseline's"
     if task.kind=='multiclass':
         Y, pred = one_hot(y, task.n_out), one_hot(out.argmax(1), task.n_out)
         res = {'n': n, 'accuracy': float((out.argmax(1)==y)[y>=0].mean()) if n else float('nan')}
     else:
         Y = y.astype(np.float32)
-        pred = apply_thresholds(out, np.full(Y.shape[1], 0.5) if thresholds is None else np.asarray(thresholds))
+        pred = calls if calls is not None else apply_calls(out, np.full(Y.shape[1], 0.5) if thresholds is None else np.asarray(thresholds), relative)
         res = {'n': n}
     _, _, _, sup = f1_per_class(Y, pred)
     res.update(macro_f1=macro_f1(Y, pred), micro_f1=micro_f1(Y, pred), n_classes_scored=int((sup>0).sum()),
@@ -200,8 +230,10 @@ def evaluate_task(task:Task, # Fitted task
                   thresholds=None, # Per-class thresholds (multi-label, binary); default 0.5
                   train_y:np.ndarray=None, # Training targets, for the baseline
                   k:int=3, # k of precision@k and recall@k (multi-label)
+                  relative:float=0., # Per-row rule of apply_calls (multi-label)
+                  calls=None, # 0/1 calls made elsewhere (multi-label, binary), used instead of thresholds
                  )->dict:
     "Metrics of one task on one split, with the baseline's next to them."
     n = int(missing_mask(task, y).reshape(len(y), -1).any(1).sum())
     if task.kind=='regression': return _regression_metrics(task, y, out, train_y, n)
-    return _class_metrics(task, y, out, thresholds, train_y, k, n)
+    return _class_metrics(task, y, out, thresholds, train_y, k, n, relative, calls)

@@ -10,8 +10,8 @@ from .tasks import *
 from .registry import ENCODERS, register_encoder
 
 # %% auto #0
-__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'build_model', 'ENCODERS',
-           'register_encoder']
+__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'MultiTaskEnsemble', 'build_model',
+           'ENCODERS', 'register_encoder']
 
 # %% ../nbs/03_model.ipynb #b85734db
 ACTIVATIONS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'silu': nn.SiLU, 'tanh': nn.Tanh, 'leaky_relu': nn.LeakyReLU}
@@ -74,12 +74,40 @@ class MultiTaskModel(nn.Module):
         super().__init__()
         self.encoder = encoder if encoder is not None else nn.Identity()
         self.trunk, self.heads, self.return_latent = trunk, nn.ModuleDict(heads), return_latent
+    def encode(self, *x)->tuple:
+        "The encoder's output and the logits it adds to task outputs: an encoder may return (features, {task name: logits})"
+        e = self.encoder(*x)
+        return e if isinstance(e, tuple) else (e, {})
     def latent(self, *x):
         "The shared representation the heads read"
-        return self.trunk(self.encoder(*x))
+        return self.trunk(self.encode(*x)[0])
+    def outputs_latent(self, *x)->tuple:
+        "(one output per task, the latent)"
+        e, offsets = self.encode(*x)
+        z = self.trunk(e)
+        return tuple(h(z) + offsets[n] if n in offsets else h(z) for n,h in self.heads.items()), z
     def forward(self, *x):
-        z = self.latent(*x)
-        outs = tuple(h(z) for h in self.heads.values())
+        outs, z = self.outputs_latent(*x)
+        return outs + (z,) if self.return_latent else outs
+
+
+# %% ../nbs/03_model.ipynb #8fbef8d1
+class MultiTaskEnsemble(nn.Module):
+    "Several MultiTaskModels, trained apart; outputs and latent are the members' means."
+    def __init__(self, members:list):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.return_latent = members[0].return_latent
+    @property
+    def heads(self): return self.members[0].heads
+    def outputs_latent(self, *x)->tuple:
+        "(one output per task: the members' mean, the mean latent)"
+        res = [m.outputs_latent(*x) for m in self.members]
+        outs = tuple(torch.stack([r[0][j] for r in res]).mean(0) for j in range(len(res[0][0])))
+        return outs, torch.stack([r[1] for r in res]).mean(0)
+    def latent(self, *x): return self.outputs_latent(*x)[1]
+    def forward(self, *x):
+        outs, z = self.outputs_latent(*x)
         return outs + (z,) if self.return_latent else outs
 
 # %% ../nbs/03_model.ipynb #58b84d25
@@ -91,8 +119,12 @@ def build_model(tasks:list, # Fitted Tasks; one head each
                 head_hidden:int=None, head_p:float=0.,
                 encoder:dict=None, # {'name': registered encoder, **kwargs}; None for precomputed features
                 return_latent:bool=False,
+                members:int=1, # More than 1: a MultiTaskEnsemble of that many such models
                )->MultiTaskModel:
     "A `MultiTaskModel` for `tasks`, Xavier-initialised."
+    if members>1:
+        kw = dict(sizes=sizes, ps=ps, bn=bn, act=act, head_hidden=head_hidden, head_p=head_p, encoder=encoder, return_latent=return_latent)
+        return MultiTaskEnsemble([build_model(tasks, n_in, **kw) for _ in range(members)])
     enc = None
     if encoder:
         encoder = dict(encoder); name = encoder.pop('name', None)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runs.ipynb #9f637e10
 from __future__ import annotations
-import copy, warnings
+import copy, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import mtl_bio
@@ -20,8 +20,8 @@ from .registry import FEATURIZERS, register_featurizer, load_pipeline
 
 # %% auto #0
 __all__ = ['DEFAULTS', 'CKPT_FORMAT', 'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config',
-           'predict_outputs', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor', 'RunResult',
-           'format_metrics', 'train_run', 'FEATURIZERS', 'register_featurizer']
+           'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor',
+           'RunResult', 'format_metrics', 'train_run', 'FEATURIZERS', 'register_featurizer']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
 _all_ = ['FEATURIZERS', 'register_featurizer']   # kept here too: they live in mtl_bio.registry
@@ -73,12 +73,12 @@ DEFAULTS = {
     'data': {'path': None, 'sep': None},
     'features': {'name': 'columns'},
     'tasks': None,
-    'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None},
-    'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None},
+    'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None, 'internal_folds': None},
+    'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None, 'members': 1},
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
               'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto',
               'seed': 42, 'quiet': False, 'encoder_lr': None},
-    'eval': {'k': 3},
+    'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None},
 }
 
 # %% ../nbs/08_runs.ipynb #e336e298
@@ -137,8 +137,8 @@ def predict_outputs(model:torch.nn.Module, x, # Inputs (array or tuple of arrays
     outs, zs = [[] for _ in tasks], []
     for i in range(0, len(ds), bs):
         xb = tuple(a[i:i+bs].to(device) for a in ds.xs)
-        z = model.latent(*xb)
-        for j,(t,h) in enumerate(zip(tasks, model.heads.values())): outs[j].append(activation(t, h(z)).float().cpu())
+        ob, z = model.outputs_latent(*xb)
+        for j,(t,o) in enumerate(zip(tasks, ob)): outs[j].append(activation(t, o).float().cpu())
         if latent: zs.append(z.float().cpu())
     res = []
     for t,o in zip(tasks, outs):
@@ -147,6 +147,12 @@ def predict_outputs(model:torch.nn.Module, x, # Inputs (array or tuple of arrays
     return (res, torch.cat(zs).numpy()) if latent else res
 
 # %% ../nbs/08_runs.ipynb #e6629369
+def relative_of(thresholds:dict, # Thresholds as a checkpoint stores them
+                name:str, # A task's name
+               )->float:
+    "The per-row rule of apply_calls stored next to a task's thresholds, under 'name:relative' (0 if none)."
+    return float(np.asarray(thresholds.get(f'{name}:relative', [0.]))[0])
+
 def outputs_frame(tasks:list, outs:list, thresholds:dict=None, index=None)->pd.DataFrame:
     "Predictions as a table: labels (thresholds applied) and probabilities per task, values per regression target."
     thresholds = thresholds or {}
@@ -162,7 +168,7 @@ def outputs_frame(tasks:list, outs:list, thresholds:dict=None, index=None)->pd.D
             cols[t.name] = np.where(o[:,0]>=th[0], t.classes[1], t.classes[0])
             cols[f'{t.name}_prob'] = o[:,0]
         else:
-            pred = apply_thresholds(o, thresholds.get(t.name, np.full(t.n_out, 0.5)))
+            pred = apply_calls(o, thresholds.get(t.name, np.full(t.n_out, 0.5)), relative_of(thresholds, t.name))
             cols[t.name] = [t.sep.join(c for c,p in zip(t.classes, r) if p) for r in pred]
             for j,c in enumerate(t.classes): cols[f'{t.name}_prob_{c}'] = o[:,j]
     return pd.DataFrame(cols, index=index)
@@ -231,11 +237,12 @@ _HEADLINE = {'multiclass': 'macro_f1', 'multilabel': 'macro_f1', 'binary': 'macr
 def format_metrics(metrics:dict)->str:
     "One line per split and task: the headline metrics and the baseline's."
     lines = []
-    for part in ('valid', 'test'):
+    for part in ('oof', 'valid', 'test'):
         for name, m in metrics.get(part, {}).items():
             if not isinstance(m, dict) or 'kind' not in m: continue
             key = _HEADLINE[m['kind']]
-            s = f"{part:5s} ({metrics['split']['method']} split, n={m['n']:>5}) {name}: {key}={m[key]:.3f}"
+            what = f"training rows out-of-fold, {metrics['split'].get('internal_folds')} internal folds" if part=='oof' else f"{metrics['split']['method']} split"
+            s = f"{part:5s} ({what}, n={m['n']:>5}) {name}: {key}={m[key]:.3f}"
             for extra in ('accuracy', 'mAP', 'precision@3', 'macro_roc_auc'):
                 if extra in m and m[extra] is not None and not np.isnan(m[extra]): s += f" {extra}={m[extra]:.3f}"
             if 'baseline' in m:
@@ -248,11 +255,12 @@ def format_metrics(metrics:dict)->str:
 def _plots(folder, tasks, ys, outs, split, history):
     plots = Path(folder)/'plots'
     plot_losses(history, plots/'loss.png')
-    te = split['test'] if len(split['test']) else split['valid']
+    part = next(p for p in ('test', 'valid', 'train') if len(split[p]))
+    te, what = split[part], {'test': 'test rows', 'valid': 'validation rows', 'train': 'training rows, out-of-fold'}[part]
     for t,y,o in zip(tasks, ys, outs):
-        if t.kind=='regression': plot_regression(y[te], o[te], t.columns, plots/f'{t.name}_measured_vs_predicted.png', title=f'{t.name} (test rows)')
-        elif t.kind=='multiclass': plot_confusion(y[te], o[te].argmax(1), t.classes, plots/f'{t.name}_confusion.png', title=f'{t.name} (test rows)')
-        else: plot_pr_curves(y[te], o[te], t.classes if t.kind=='multilabel' else [t.classes[1]], plots/f'{t.name}_pr_curves.png', title=f'{t.name} (test rows)')
+        if t.kind=='regression': plot_regression(y[te], o[te], t.columns, plots/f'{t.name}_measured_vs_predicted.png', title=f'{t.name} ({what})')
+        elif t.kind=='multiclass': plot_confusion(y[te], o[te].argmax(1), t.classes, plots/f'{t.name}_confusion.png', title=f'{t.name} ({what})')
+        else: plot_pr_curves(y[te], o[te], t.classes if t.kind=='multilabel' else [t.classes[1]], plots/f'{t.name}_pr_curves.png', title=f'{t.name} ({what})')
 
 # %% ../nbs/08_runs.ipynb #ba353334
 def _fit_classes(df:pd.DataFrame, tasks:list, source)->None:
@@ -263,10 +271,13 @@ def _fit_classes(df:pd.DataFrame, tasks:list, source)->None:
 
 # %% ../nbs/08_runs.ipynb #df50a5f2
 def _split_rows(df:pd.DataFrame, tasks:list, sp:dict, split:dict, source)->tuple:
-    "The split (given, or made per the split section) and its method's name; too few rows is an error"
+    "The split (given, or made per the split section) and its method's name; with internal folds the validation rows join the training rows; too few rows is an error"
     method = sp['method'] if split is None else 'given'
-    if split is None: split = make_split(df, tasks, sp['method'], sp['valid_pct'], sp['test_pct'], sp['seed'], sp['group_col'], source)
-    if len(split['train'])==0 or len(split['valid'])==0: raise input_error(f"only {len(df)} rows: too few to split into train/valid/test", file=source)
+    if split is None: split = make_split(df, tasks, sp['method'], 0. if sp['internal_folds'] else sp['valid_pct'], sp['test_pct'], sp['seed'], sp['group_col'], source)
+    if sp['internal_folds']:
+        split = {'train': np.sort(np.concatenate([split['train'], split['valid']])).astype(int), 'valid': np.array([], dtype=int), 'test': np.asarray(split['test'], dtype=int)}
+        if len(split['train']) < 2*sp['internal_folds']: raise input_error(f"only {len(split['train'])} training rows: too few for {sp['internal_folds']} internal folds", file=source)
+    elif len(split['train'])==0 or len(split['valid'])==0: raise input_error(f"only {len(df)} rows: too few to split into train/valid/test", file=source)
     return split, method
 
 # %% ../nbs/08_runs.ipynb #836bc6b9
@@ -279,31 +290,118 @@ def _fit_features(feat, trn:pd.DataFrame, cfg:dict, tasks:list, source):
         cfg['model']['encoder'] = {**cfg['model']['encoder'], **feat.encoder_inputs()}
     return feat
 
-# %% ../nbs/08_runs.ipynb #82710dff
-def _train_model(folder, X, targets:list, split:dict, tasks:list, n_in:int, cfg:dict)->tuple:
-    "Build the model and its fastai Learner in folder, train with fit_mtl: (learner, history)"
-    tr = cfg['train']
-    dls = mtl_dataloaders(X, targets, split, bs=tr['bs'], seed=tr['seed'])
-    model = build_model(tasks, n_in, **cfg['model'])
+# %% ../nbs/08_runs.ipynb #b56c39ef
+def _train_one(folder, X, targets:list, split:dict, tasks:list, n_in:int, cfg:dict, seed:int)->tuple:
+    "Build one model and its fastai Learner in folder, train with fit_mtl: (learner, history); without validation rows, a fixed number of epochs"
+    tr, final = cfg['train'], not len(split['valid'])
+    dls = mtl_dataloaders(X, targets, split, bs=tr['bs'], seed=seed, allow_no_valid=final)
+    if seed!=tr['seed']: set_seed(seed)   # a further ensemble member: its own initialisation
+    model = build_model(tasks, n_in, **{**cfg['model'], 'members': 1})
     loss = mtl_loss(tasks, [y[split['train']] for y in targets], tr['weighting'])
     learn = mtl_learner(dls, model, loss, path=folder, wd=tr['wd'], split_encoder=tr['encoder_lr'] is not None)
     lr = slice(tr['encoder_lr'], tr['lr']) if tr['encoder_lr'] is not None else tr['lr']
-    history = fit_mtl(learn, tr['epochs'], lr, tr['patience'], tr['monitor'], tr['schedule'], tr['plateau_patience'], tr['plateau_factor'], accum_bs=tr['accum_bs'],
-                      mixed_precision=tr['mixed_precision'], quiet=tr['quiet'], seed=tr['seed'])
+    history = fit_mtl(learn, tr['epochs'], lr, None if final else tr['patience'], tr['monitor'], 'one_cycle' if final else tr['schedule'], tr['plateau_patience'], tr['plateau_factor'],
+                      accum_bs=tr['accum_bs'], mixed_precision=tr['mixed_precision'], save_best=not final, quiet=tr['quiet'], seed=seed)
     return learn, history
 
-# %% ../nbs/08_runs.ipynb #862b3c3a
-def _evaluate_run(tasks:list, ys:list, outs:list, split:dict, cfg:dict, method:str, n_epochs:int)->tuple:
-    "Thresholds fitted on the validation rows, and every task's metrics on the validation and test rows: (thresholds, metrics)"
-    sp = cfg['split']
-    thresholds = {t.name: fit_thresholds(y[split['valid']], o[split['valid']]) for t,y,o in zip(tasks, ys, outs) if t.kind in ('multilabel', 'binary')}
-    metrics = {'split': {'method': method, 'seed': sp['seed'], 'group_col': sp['group_col'], **{p: int(len(split[p])) for p in PARTS}},
+# %% ../nbs/08_runs.ipynb #5599da01
+def _train_model(folder, X, targets:list, split:dict, tasks:list, n_in:int, cfg:dict)->tuple:
+    "Train the model (model.members > 1: that many from seeds seed, seed+1, ..., as a MultiTaskEnsemble): (learner, history of the first)"
+    n, seed = cfg['model'].get('members', 1) or 1, cfg['train']['seed']
+    learn, history = _train_one(folder, X, targets, split, tasks, n_in, cfg, seed)
+    if n > 1:
+        models = [learn.model]
+        for i in range(1, n):
+            sub = Path(folder)/f'member_{i}'; sub.mkdir()
+            models.append(_train_one(sub, X, targets, split, tasks, n_in, cfg, seed+i)[0].model)
+            shutil.rmtree(sub)
+        learn.model = MultiTaskEnsemble(models)
+    return learn, history
+
+# %% ../nbs/08_runs.ipynb #c8f638c8
+def _take(X, idx):
+    "Rows idx of the inputs (an array or a tuple of arrays)"
+    return tuple(x[idx] for x in X) if isinstance(X, tuple) else X[idx]
+
+# %% ../nbs/08_runs.ipynb #b369e3f3
+def _fold_target(tasks:list, ys:list):
+    "What internal folds are stratified on: the first classification task's 0/1 matrix (None: no classification task)"
+    for t,y in zip(tasks, ys):
+        if t.kind in ('multilabel', 'binary'): return np.nan_to_num(np.asarray(y, dtype=np.float32).reshape(len(y), -1))
+        if t.kind=='multiclass': return np.nan_to_num(one_hot(y, t.n_out))
+    return None
+
+# %% ../nbs/08_runs.ipynb #3eeddfe7
+def _best_epoch(history:pd.DataFrame, monitor:str)->int:
+    "Epochs up to the best value of monitor"
+    col = pd.to_numeric(history[monitor], errors='coerce')
+    return int((col.idxmin() if 'loss' in monitor else col.idxmax())) + 1
+
+# %% ../nbs/08_runs.ipynb #c9bb2452
+def _cross_fit(folder, df:pd.DataFrame, feat, targets:list, ys:list, split:dict, tasks:list, cfg:dict, source)->tuple:
+    "Internal folds over the training rows: (out-of-fold outputs for all rows (NaN outside training), fold of each training row, best epochs per fold)"
+    rows, sp = split['train'], cfg['split']
+    groups = df[sp['group_col']].to_numpy()[rows] if sp['group_col'] else None
+    folds = cv_folds(_fold_target(tasks, [y[rows] for y in ys]), groups, sp['internal_folds'], sp['seed'], n=len(rows))
+    oof, best = [np.full((len(df),) + y.shape[1:] if t.kind!='multiclass' else (len(df), t.n_out), np.nan, np.float32) for t,y in zip(tasks, ys)], []
+    for f in range(sp['internal_folds']):
+        sub = {'train': np.flatnonzero(folds!=f), 'valid': np.flatnonzero(folds==f), 'test': np.array([], dtype=int)}
+        fc, sub_dir = copy.deepcopy(cfg), Path(folder)/f'internal_{f}'
+        sub_dir.mkdir()
+        ft = _fit_features(copy.deepcopy(feat), df.iloc[rows[sub['train']]], fc, tasks, source)
+        X = ft.transform(df.iloc[rows], source)
+        set_seed(fc['train']['seed'])
+        learn, hist = _train_model(sub_dir, X, [t[rows] for t in targets], sub, tasks, ft.n_out, fc)
+        for o, out in zip(oof, predict_outputs(learn.model, _take(X, sub['valid']), tasks)): o[rows[sub['valid']]] = out.reshape(len(sub['valid']), -1) if o.ndim==2 else out
+        best.append(_best_epoch(hist, fc['train']['monitor']))
+        shutil.rmtree(sub_dir)
+    return oof, folds, best
+
+# %% ../nbs/08_runs.ipynb #94d641fd
+def _fit_calls(tasks:list, ys:list, outs:list, rows, ev:dict)->dict:
+    "Per-class thresholds of the binary and multi-label tasks (shrunk by ev's threshold_shrink), and with ev's relative ('micro' or 'macro') the multi-label tasks' per-row rule ('name:relative'), fitted on rows"
+    th = {}
+    for t,y,o in zip(tasks, ys, outs):
+        if t.kind not in ('multilabel', 'binary'): continue
+        th[t.name] = fit_thresholds(y[rows], o[rows], shrink=ev.get('threshold_shrink') or 0.)
+        if t.kind=='multilabel' and ev.get('relative'): th[f'{t.name}:relative'] = np.array([fit_relative(y[rows], o[rows], th[t.name], metric=ev['relative'])], dtype=np.float32)
+    return th
+
+# %% ../nbs/08_runs.ipynb #7c7d6804
+def _part_metrics(tasks:list, ys:list, outs:list, idx, thresholds:dict, trn, k:int, calls:dict=None)->dict:
+    "Every task's metrics on the rows idx (calls: 0/1 calls made elsewhere, per task name)"
+    return {t.name: {'kind': t.kind, **evaluate_task(t, y[idx], o[idx], thresholds.get(t.name), y[trn], k, relative_of(thresholds, t.name), (calls or {}).get(t.name))}
+            for t,y,o in zip(tasks, ys, outs)}
+
+# %% ../nbs/08_runs.ipynb #8b4153a5
+def _oof_calls(tasks:list, ys:list, oof:list, rows, folds, ev:dict)->dict:
+    "Calls on the out-of-fold outputs of rows, each internal fold's with thresholds fitted on the other folds' outputs"
+    calls = {}
+    for t,y,o in zip(tasks, ys, oof):
+        if t.kind not in ('multilabel', 'binary'): continue
+        c = np.zeros((len(rows), o.shape[1]), np.float32)
+        for f in np.unique(folds):
+            th = _fit_calls([t], [y[rows[folds!=f]]], [o[rows[folds!=f]]], slice(None), ev)
+            c[folds==f] = apply_calls(o[rows[folds==f]], th[t.name], relative_of(th, t.name))
+        calls[t.name] = c
+    return calls
+
+# %% ../nbs/08_runs.ipynb #43a15397
+def _evaluate_run(tasks:list, ys:list, outs:list, split:dict, cfg:dict, method:str, n_epochs:int,
+                  oof:tuple=None, # With internal folds: (out-of-fold outputs, fold of each training row, best epochs per fold)
+                 )->tuple:
+    "Thresholds and every task's metrics: (thresholds, metrics). Thresholds come from the validation rows, or with internal folds from the training rows' out-of-fold outputs (then scored as part 'oof')"
+    sp, k, trn = cfg['split'], cfg['eval']['k'], split['train']
+    metrics = {'split': {'method': method, 'seed': sp['seed'], 'group_col': sp['group_col'], 'internal_folds': sp['internal_folds'], **{p: int(len(split[p])) for p in PARTS}},
                'version': mtl_bio.__version__, 'epochs_trained': int(n_epochs)}
+    if oof is None: thresholds = _fit_calls(tasks, ys, outs, split['valid'], cfg['eval'])
+    else:
+        o, folds, best = oof
+        thresholds = _fit_calls(tasks, ys, o, trn, cfg['eval'])
+        metrics['split']['internal_best_epochs'] = [int(b) for b in best]
+        metrics['oof'] = _part_metrics(tasks, ys, o, trn, thresholds, trn, k, _oof_calls(tasks, ys, o, trn, folds, cfg['eval']))
     for part in ('valid', 'test'):
-        idx = split[part]
-        if not len(idx): continue
-        metrics[part] = {t.name: {'kind': t.kind, **evaluate_task(t, y[idx], o[idx], thresholds.get(t.name), y[split['train']], cfg['eval']['k'])}
-                         for t,y,o in zip(tasks, ys, outs)}
+        if len(split[part]): metrics[part] = _part_metrics(tasks, ys, outs, split[part], thresholds, trn, k)
     return thresholds, metrics
 
 # %% ../nbs/08_runs.ipynb #f19b97d1
@@ -343,15 +441,19 @@ def train_run(df:pd.DataFrame, # The table: features and targets
     for t in tasks:
         if t.kind=='regression': t.fit(trn, source)   # standardisation statistics from the training rows only
     ys = [t.encode(df, source) for t in tasks]
-    feat = _fit_features(featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source), trn, cfg, tasks, source)
-    X = feat.transform(df, source)
-    cfg['features'] = {k:v for k,v in feat.to_dict().items() if k not in getattr(feat, 'fitted', ())}   # config.json: settings; fitted state lives in model.pt
+    feat0 = featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source)
     targets = [t.scale(y) if t.kind=='regression' else y for t,y in zip(tasks, ys)]
-    set_seed(cfg['train']['seed'])
     with staged_dir(out, overwrite) as tmp:
+        oof = _cross_fit(tmp, df, feat0, targets, ys, split, tasks, cfg, source) if cfg['split']['internal_folds'] else None
+        if oof is not None: cfg['train']['epochs'] = max(1, int(np.median(oof[2])))   # the final model: every training row, the folds' median best epoch count
+        feat = _fit_features(feat0, trn, cfg, tasks, source)
+        X = feat.transform(df, source)
+        cfg['features'] = {k:v for k,v in feat.to_dict().items() if k not in getattr(feat, 'fitted', ())}   # config.json: settings; fitted state lives in model.pt
+        set_seed(cfg['train']['seed'])
         learn, history = _train_model(tmp, X, targets, split, tasks, feat.n_out, cfg)
         outs = predict_outputs(learn.model, X, tasks)
-        thresholds, metrics = _evaluate_run(tasks, ys, outs, split, cfg, method, len(history))
+        thresholds, metrics = _evaluate_run(tasks, ys, outs, split, cfg, method, len(history), oof)
+        if oof is not None: outs = [np.where(np.isnan(o), out, o) for o,out in zip(oof[0], outs)]   # training rows: their out-of-fold outputs
         _write_run(tmp, learn.model, tasks, feat, cfg, thresholds, metrics, split, ys, outs, history, extra, len(df))
         if export is not None: export(tmp, df=df, X=X, split=split, outputs=outs, metrics=metrics)
     return RunResult(out, metrics, load_predictor(out), history)

@@ -28,12 +28,14 @@ def test_dna(tmp_path):
 def test_terpene(tmp_path):
     r = mtl('tps-predict', OLD/'tps', OLD/'tps'/'input.fasta', '--out', tmp_path/'p.csv', '--all_probs')
     assert r.returncode == 0, r.stderr
-    _same(pd.read_csv(tmp_path/'p.csv'), pd.read_csv(OLD/'tps'/'expected.csv'), drop=['source_file'])
+    p = pd.read_csv(tmp_path/'p.csv')
+    assert (p.kingdom_used == 'unknown').all() and 'kingdom unknown' in r.stdout   # new column: FASTA gives no kingdom
+    _same(p, pd.read_csv(OLD/'tps'/'expected.csv'), drop=['source_file', 'kingdom_used'])
     import gzip   # the same enzymes as a gzip-compressed .faa
     (tmp_path/'prot.faa.gz').write_bytes(gzip.compress((OLD/'tps'/'input.fasta').read_bytes()))
     r = mtl('tps-predict', OLD/'tps', tmp_path/'prot.faa.gz', '--out', tmp_path/'q.csv', '--all_probs')
     assert r.returncode == 0, r.stderr
-    _same(pd.read_csv(tmp_path/'q.csv'), pd.read_csv(OLD/'tps'/'expected.csv'), drop=['source_file'])
+    _same(pd.read_csv(tmp_path/'q.csv'), pd.read_csv(OLD/'tps'/'expected.csv'), drop=['source_file', 'kingdom_used'])
 
 def test_drugseq(tmp_path):
     from mtl_bio.drugseq.data import example_screen, write_screen

@@ -19,7 +19,8 @@ def test_tutorial_generated(tmp_path):
     assert m['products']['macro_f1'] > 0.6 and m['products']['mAP'] > m['products']['baseline']['mAP'] + 0.3
     assert m['terpene_type']['accuracy'] > m['terpene_type']['baseline']['accuracy'] + 0.3
     cv = pd.read_csv(out/'cv'/'cv_per_fold.csv')
-    assert set(cv.method) == {'model', 'random', 'prior', 'nearest_neighbour'} and len(cv) == 12
+    from mtl_bio.terpene.train import BASELINES
+    assert set(cv.method) == {'model', 'original', *BASELINES} and len(cv) == 3*(2+len(BASELINES))
     folds = pd.read_csv(out/'cv'/'folds.csv')
     assert (folds.groupby('identity_group').fold.nunique() == 1).all()
 
@@ -59,6 +60,14 @@ def test_cli_train_predict(tmp_path):
     p = pd.read_csv(tmp_path/'p.csv')
     assert p.id.tolist() == ['ok1', 'ok2'] and {'product_1', 'prob_1', 'products_called', 'terpene_type'} <= set(p.columns)
     assert pd.read_csv(tmp_path/'p.invalid.csv').id.tolist() == ['bad']
+    assert (p.kingdom_used == 'unknown').all() and '2 enzyme(s) predicted with kingdom unknown' in r.stdout   # FASTA: no kingdom, and it says so
+    r = mtl('tps-predict', str(tmp_path/'run'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'pk.csv'), '--on_invalid', 'drop', '--kingdom', 'Plantae')
+    assert r.returncode == 0, r.stderr
+    assert (pd.read_csv(tmp_path/'pk.csv').kingdom_used == 'Plantae').all() and 'kingdom unknown' not in r.stdout
+    r = mtl('tps-predict', str(tmp_path/'run'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'px.csv'), '--on_invalid', 'drop', '--kingdom', 'Animalia')
+    assert r.returncode == 2 and "kingdom 'Animalia' was not seen in training" in r.stderr and not (tmp_path/'px.csv').exists()
+    m = json.loads((tmp_path/'run'/'metrics.json').read_text())['split']   # the default final model learns from every enzyme
+    assert m['train'] == 72 and m['valid'] == 0 and m['test'] == 0 and m['internal_folds'] == 5
     r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'run'))
     assert r.returncode == 2 and 'exists' in r.stderr
     r = mtl('tps-predict', str(tmp_path/'nope'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'q.csv'))
@@ -75,3 +84,39 @@ def test_cli_bad_marts(tmp_path):
     ex.drop(columns='Kingdom').to_csv(tmp_path/'m2.csv', index=False)
     r = mtl('tps-train', str(tmp_path/'m2.csv'), '--out', str(tmp_path/'run'))
     assert r.returncode == 2 and 'Kingdom' in r.stderr
+
+def test_cli_test_pct(tmp_path):
+    "--test_pct keeps a held-out part (whole identity groups) and reports how novel it is"
+    from mtl_bio.terpene.data import example_enzymes
+    example_enzymes(n_families=12, per_family=6, seed=3).to_csv(tmp_path/'m.csv', index=False)
+    r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'run'), '--top_k', '8', '--epochs', '5', '--quiet', '--test_pct', '0.25')
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path/'run'/'metrics.json').read_text())
+    assert m['split']['test'] > 0 and m['split']['train'] + m['split']['test'] == 72 and 'test' in m
+    split = pd.read_csv(tmp_path/'run'/'split.csv')
+    nov = json.loads((tmp_path/'run'/'novelty.json').read_text())
+    assert 0 < nov['max_kmer_cosine'] < 0.7 and 0 < nov['max_identity'] <= 1
+    r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'orig'), '--top_k', '8', '--epochs', '5', '--quiet', '--design', 'original')
+    assert r.returncode == 0, r.stderr
+    cfg = json.loads((tmp_path/'orig'/'config.json').read_text())
+    assert cfg['model']['encoder']['name'] == 'fusion' and json.loads((tmp_path/'orig'/'metrics.json').read_text())['split']['valid'] > 0
+
+def test_oof_features_ignore_own_fold():
+    "A training enzyme's neighbour votes never hear its own fold: changing that fold's products leaves its features unchanged"
+    from mtl_bio.terpene.data import example_enzymes, load_marts
+    from mtl_bio.terpene.train import tps_config, prepare_tps
+    from mtl_bio.terpene.features import TpsFeaturizer
+    from mtl_bio.terpene.homology import ref_folds
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        example_enzymes(n_families=10, per_family=5, seed=1).to_csv(f'{d}/m.csv', index=False)
+        enz, _ = load_marts(f'{d}/m.csv')
+    cfg, own = tps_config({'top_k': 6})
+    t, _, products = prepare_tps(enz, own)
+    make = lambda tab: TpsFeaturizer(embedding='none', homology=['kmer', 'alignment'], products=products, seed=0).fit(tab)
+    fold = ref_folds(len(t), 5, 0)
+    t2 = t.copy(); t2.loc[fold==0, products] = 1 - t2.loc[fold==0, products].to_numpy()
+    seqs = t.sequence.tolist()
+    H, H2 = make(t)._homology(seqs), make(t2)._homology(seqs)
+    np.testing.assert_allclose(H[fold==0], H2[fold==0], rtol=1e-6)
+    assert not np.allclose(H[fold!=0], H2[fold!=0])

@@ -13,25 +13,31 @@ from ..registry import Pipeline
 __all__ = ['pipeline', 'tps_train_cli', 'tps_cv_cli', 'tps_predict_cli', 'tps_demo_cli']
 
 # %% ../../nbs/27_tps_commands.ipynb #3be62409
-def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet)->dict:
+def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct=None, design=None)->dict:
     cfg = load_config(config) if config else {}
+    if design=='original':
+        from mtl_bio.terpene.train import TPS_ORIGINAL
+        from mtl_bio.runs import merge_config
+        cfg = merge_config(TPS_ORIGINAL, cfg)
     if top_k is not None: cfg['top_k'] = top_k
     return override_config(cfg, [('features', 'embedding', embedding), ('features', 'esm_model', esm_model), ('features', 'pretrain', pretrain),
                                  ('features', 'cache_dir', cache_dir), ('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed),
-                                 ('train', 'quiet', True if quiet else None)])
+                                 ('split', 'test_pct', test_pct), ('train', 'quiet', True if quiet else None)])
 
 # %% ../../nbs/27_tps_commands.ipynb #af2d0293
 @call_parse
 def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   out:str='runs/tps', # Output folder of the run
                   top_k:int=None, # Number of most frequent products to predict (default 30)
-                  embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
+                  embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2', 'none'])=None,
                   esm_model:str=None, # ESM-2 model name or local .pt, with --embedding esm2 (default esm2_t33_650M_UR50D)
                   pretrain:str=None, # FASTA of unlabeled sequences added to the Word2Vec corpus, with --embedding w2v (default: the training sequences only)
                   cache_dir:str=None, # ESM-2 embedding cache folder (default: no cache)
                   config:str=None, # YAML/JSON with tps_config settings (default: the pipeline's defaults)
                   epochs:int=None, # Training epochs (default 60, with early stopping)
                   seed:int=None, # Seed of the split and the training (default 42)
+                  test_pct:float=None, # Fraction of enzymes held out as a test part, by identity group (default 0: every enzyme trains the final model)
+                  design:Param("homology: the homology-aware model; original: the fusion network of the original design (default homology)", str, choices=['homology', 'original'])=None,
                   on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
                   overwrite:Param("Replace an existing output folder", store_true)=False,
                   quiet:Param("No progress bars", store_true)=False):
@@ -39,7 +45,7 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
     from mtl_bio.runs import format_metrics
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import train_tps
-    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet)
+    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct, design)
     check_out_dir(out, overwrite)
     enz, dropped = load_marts(data, on_invalid)
     if len(dropped): print(f"{len(dropped)} row(s) reported and dropped (duplicates or problems); listed in {Path(out)/'dropped_rows.csv'}")
@@ -54,19 +60,20 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table
                scheme:Param("grouped: near-identical sequences in one fold; random: single enzymes", str, choices=['grouped', 'random'])='grouped',
                folds:int=5, # Number of folds
                top_k:int=None, # Number of most frequent products to predict (default 30)
-               embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2'])=None,
+               embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2', 'none'])=None,
                esm_model:str=None, # ESM-2 model name or local .pt, with --embedding esm2 (default esm2_t33_650M_UR50D)
                pretrain:str=None, # FASTA of unlabeled sequences added to the Word2Vec corpus, with --embedding w2v (default: the training sequences only)
                cache_dir:str=None, # ESM-2 embedding cache folder (default: no cache)
                config:str=None, # YAML/JSON with tps_config settings (default: the pipeline's defaults)
                epochs:int=None, # Training epochs per fold (default 60, with early stopping)
                seed:int=0, # Seed of the folds and the training
+               design:Param("homology: the homology-aware model; original: the fusion network of the original design (default homology)", str, choices=['homology', 'original'])=None,
                on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes", str, choices=['raise', 'drop'])='raise',
                overwrite:Param("Replace an existing output folder", store_true)=False):
     "Cross-validate the terpene synthase model against random, prior and nearest-neighbour baselines."
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import cross_validate_tps, format_cv
-    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True)
+    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True, None, design)
     check_out_dir(out, overwrite)
     enz, dropped = load_marts(data, on_invalid)
     s = cross_validate_tps(enz, out, cfg, scheme, folds, seed, overwrite=overwrite, source=data, config_source=config)
@@ -80,6 +87,7 @@ def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
                     out:str='tps_predictions.csv', # Where to write the predictions (CSV)
                     top_k:int=5, # Products listed per enzyme
                     all_probs:Param("Also write every product's probability", store_true)=False,
+                    kingdom:str=None, # Kingdom of enzymes without one, e.g. Plantae (default: a kingdom column if present, else unknown)
                     on_invalid:Param("raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv", str, choices=['raise', 'drop'])='raise',
                     overwrite:Param("Replace an existing output file", store_true)=False):
     "Predict the products and terpene type of new enzymes with a trained run."
@@ -88,7 +96,9 @@ def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
     out, report = prediction_files(out, overwrite)
     pred = tps_predictor(run)
     df, problems = load_proteins(data, on_invalid=on_invalid)
-    res = predict_tps(pred, df, top_k, all_probs)
+    res = predict_tps(pred, df, top_k, all_probs, kingdom=kingdom)
+    n_unknown = int((res.kingdom_used=='unknown').sum())
+    if n_unknown: print(f"{n_unknown} enzyme(s) predicted with kingdom unknown (no kingdom given); pass --kingdom or a table with a kingdom column to use it")
     res['source_file'], res['source_row'] = df.source_file, df.source_row
     write_predictions(res, out, report, problems, 'enzymes')
     return res

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from ..core import *
 from ..registry import register_featurizer
 from ..sequences import *
+from .homology import neighbour_features, ref_folds, HOMOLOGY_KS
 from fastcore.basics import patch
 
 # %% auto #0
@@ -58,7 +59,7 @@ def pretrain_sequences(fasta)->list:
     return [s for s,p in zip(seqs, protein_problems(seqs)) if not p]
 
 # %% ../../nbs/23_tps_features.ipynb #8a7d05c2
-EMBEDDINGS = ('similarity', 'composition', 'w2v', 'esm2')
+EMBEDDINGS = ('similarity', 'composition', 'w2v', 'esm2', 'none')
 
 # %% ../../nbs/23_tps_features.ipynb #8bcd68c3
 def check_protein_column(df:pd.DataFrame, col:str='sequence', file=None)->list:
@@ -69,9 +70,9 @@ def check_protein_column(df:pd.DataFrame, col:str='sequence', file=None)->list:
 @register_featurizer('tps')
 class TpsFeaturizer:
     "Sequence embedding + kingdom one-hot + physico-chemical features of enzymes, standardised."
-    fitted = ('kingdoms', 'anchors', 'kmers', 'vectors', 'mean', 'std', 'n_embed')
+    fitted = ('kingdoms', 'anchors', 'kmers', 'vectors', 'mean', 'std', 'n_embed', 'ref_products', 'ref_types', 'type_classes')
     settings = ('embedding', 'sequence_col', 'kingdom_col', 'k', 'w2v_size', 'w2v_epochs', 'pretrain', 'esm_model', 'esm_layer',
-                'esm_window', 'esm_overlap', 'cache_dir', 'seed')
+                'esm_window', 'esm_overlap', 'cache_dir', 'seed', 'homology', 'products', 'type_col', 'ref_n_folds', 'kingdom_dropout')
     def __init__(self, embedding:str='similarity', # One of EMBEDDINGS
                  sequence_col:str='sequence', kingdom_col:str='kingdom', # Input columns (None: no kingdom feature)
                  k:int=3, # k-mer length (similarity, w2v)
@@ -80,18 +81,27 @@ class TpsFeaturizer:
                  esm_model:str='esm2_t33_650M_UR50D', esm_layer:int=-1, esm_window:int=1022, esm_overlap:int=256,
                  cache_dir:str=None, # ESM-2 embedding cache
                  seed:int=0,
-                 kingdoms:list=None, anchors:list=None, kmers:list=None, vectors:list=None, mean:list=None, std:list=None, n_embed:int=None):
+                 homology:list=None, # Neighbour-vote features by these similarity measures ('kmer', 'alignment'); None: none (the original design)
+                 products:list=None, type_col:str='type', # With homology: the product columns and the type column the neighbours vote with
+                 ref_n_folds:int=5, # With homology: folds of the training enzymes for their out-of-fold votes
+                 kingdom_dropout:float=0., # Fraction of training enzymes whose kingdom is given as unknown, so the model learns to predict without one
+                 kingdoms:list=None, anchors:list=None, kmers:list=None, vectors:list=None, mean:list=None, std:list=None, n_embed:int=None,
+                 ref_products:list=None, ref_types:list=None, type_classes:list=None):
         if embedding not in EMBEDDINGS: raise input_error(f"unknown embedding {embedding!r}; use one of {EMBEDDINGS}", column='features.embedding')
         self.embedding, self.sequence_col, self.kingdom_col, self.k, self.w2v_size, self.w2v_epochs = embedding, sequence_col, kingdom_col, k, w2v_size, w2v_epochs
         self.pretrain, self.esm_model, self.esm_layer, self.esm_window, self.esm_overlap = pretrain, str(esm_model), esm_layer, esm_window, esm_overlap
         self.cache_dir, self.seed = cache_dir, seed
         self.kingdoms, self.anchors, self.mean, self.std, self.n_embed = kingdoms, anchors, mean, std, n_embed
         self.kv = KmerVectors(kmers, vectors, alphabet='protein') if kmers is not None else None
+        self.homology, self.products, self.type_col, self.ref_n_folds, self.kingdom_dropout = list(homology) if homology else None, products, type_col, ref_n_folds, kingdom_dropout
+        if self.homology and not products: raise input_error("homology features need the product columns (features.products)", column='features.products')
+        self.ref_products, self.ref_types, self.type_classes = ref_products, ref_types, type_classes
         self._esm = None
 
 # %% ../../nbs/23_tps_features.ipynb #9727bb75
 @patch
 def _embed(self:TpsFeaturizer, seqs)->np.ndarray:
+    if self.embedding=='none': return np.zeros((len(seqs), 0), np.float32)
     if self.embedding=='similarity': return kmer_similarity(seqs, self.anchors, self.k)
     if self.embedding=='composition': return np.hstack([aa_composition(seqs), dipeptide_composition(seqs)])
     if self.embedding=='w2v': return self.kv.embed(seqs)
@@ -100,22 +110,44 @@ def _embed(self:TpsFeaturizer, seqs)->np.ndarray:
         self._esm = EsmEmbedder(self.esm_model, self.esm_layer, self.esm_window, self.esm_overlap, cache_dir=self.cache_dir)
     return self._esm.embed(seqs)
 
+# %% ../../nbs/23_tps_features.ipynb #08faa52d
+@patch
+def _refs(self:TpsFeaturizer)->list:
+    "The training sequences (stored once, as the anchors of the similarity embedding or for the neighbour votes)"
+    return self.anchors
+
 # %% ../../nbs/23_tps_features.ipynb #f433b729
 @patch
 def _engineered(self:TpsFeaturizer, df, seqs, file)->np.ndarray:
     parts = [physchem(seqs)]
     if self.kingdom_col:
         check_columns(df, [self.kingdom_col], file)
-        kd = df[self.kingdom_col].fillna('').astype(str).str.strip()
-        oh = np.stack([(kd==k).to_numpy() for k in self.kingdoms] + [~kd.isin(self.kingdoms).to_numpy()], 1)
+        kd = df[self.kingdom_col].fillna('').astype(str).str.strip().to_numpy().copy()
+        if self.kingdom_dropout and self.anchors is not None:   # training enzymes: some given as unknown
+            refs = self._refs()
+            drop = np.random.default_rng(self.seed+1).random(len(refs)) < self.kingdom_dropout
+            index = {s:i for i,s in enumerate(refs)}
+            kd[[drop[index[s]] if s in index else False for s in seqs]] = ''
+        oh = np.stack([kd==k for k in self.kingdoms] + [~np.isin(kd, self.kingdoms)], 1)
         parts.insert(0, oh.astype(np.float32))
     return np.hstack(parts)
 
-# %% ../../nbs/23_tps_features.ipynb #4109818b
+# %% ../../nbs/23_tps_features.ipynb #b71d904b
+@patch
+def _homology(self:TpsFeaturizer, seqs)->np.ndarray:
+    "Neighbour-vote features of seqs (out-of-fold for training enzymes), flattened: per product, then per enzyme"
+    if not self.homology: return np.zeros((len(seqs), 0), np.float32)
+    refs = self._refs()
+    folds = ref_folds(len(refs), self.ref_n_folds, self.seed)
+    T = np.asarray(self.ref_types, np.float32)
+    P, G = neighbour_features(seqs, refs, np.asarray(self.ref_products, np.float32), T, folds, self.homology)
+    return np.hstack([P.reshape(len(seqs), -1), G])
+
+# %% ../../nbs/23_tps_features.ipynb #25b62e7d
 @patch
 def _raw(self:TpsFeaturizer, df, seqs, file)->np.ndarray:
-    "Unstandardised features of the rows of `df`, whose checked sequences are `seqs`"
-    return np.hstack([self._embed(seqs), self._engineered(df, seqs, file)]).astype(np.float32)
+    "Unstandardised features of the rows of `df`, whose checked sequences are `seqs`: embedding, engineered, neighbour votes"
+    return np.hstack([self._embed(seqs), self._engineered(df, seqs, file), self._homology(seqs)]).astype(np.float32)
 
 # %% ../../nbs/23_tps_features.ipynb #07780670
 @patch
@@ -126,12 +158,18 @@ def fit(self:TpsFeaturizer, df:pd.DataFrame, file=None, exclude=()):
         check_columns(df, [self.kingdom_col], file)
         self.kingdoms = sorted({str(k).strip() for k in df[self.kingdom_col].dropna() if str(k).strip()})
     else: self.kingdoms = []
-    if self.embedding=='similarity': self.anchors = list(seqs)
+    if self.embedding=='similarity' or self.homology: self.anchors = list(seqs)
+    if self.homology:
+        check_columns(df, list(self.products) + [self.type_col], file)
+        self.ref_products = df[list(self.products)].to_numpy(np.float32).tolist()
+        ty = df[self.type_col].fillna('').astype(str)
+        self.type_classes = sorted(set(ty) - {''})
+        self.ref_types = np.stack([(ty==t).to_numpy() for t in self.type_classes], 1).astype(np.float32).tolist()
     if self.embedding=='w2v':
         corpus = list(seqs) + (pretrain_sequences(self.pretrain) if self.pretrain else [])
         self.kv = train_word2vec(corpus, self.k, self.w2v_size, epochs=self.w2v_epochs, seed=self.seed, alphabet='protein')
     X = self._raw(df, seqs, file)
-    self.n_embed = X.shape[1] - self.n_feat
+    self.n_embed = X.shape[1] - self.n_feat - self.n_homology
     m, s = X.mean(0), X.std(0)
     self.mean, self.std = m.tolist(), np.where(s>1e-6, s, 1.).tolist()
     return self
@@ -147,15 +185,24 @@ def transform(self:TpsFeaturizer, df:pd.DataFrame, file=None)->np.ndarray:
 @patch(as_prop=True)
 def n_feat(self:TpsFeaturizer)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0)
 
+# %% ../../nbs/23_tps_features.ipynb #b74a2e2c
+@patch(as_prop=True)
+def n_homology(self:TpsFeaturizer)->int:
+    "Columns of neighbour-vote features: per product (votes at each k, best match, its gap to the nearest, type compatibility) and per enzyme (nearest similarity, type votes), for each measure"
+    if not self.homology: return 0
+    return len(self.homology) * (len(self.products)*(len(HOMOLOGY_KS)+3) + 1 + len(self.type_classes))
+
 # %% ../../nbs/23_tps_features.ipynb #617d9644
 @patch(as_prop=True)
-def n_out(self:TpsFeaturizer)->int: return self.n_embed + self.n_feat
+def n_out(self:TpsFeaturizer)->int: return self.n_embed + self.n_feat + self.n_homology
 
 # %% ../../nbs/23_tps_features.ipynb #ff07956e
 @patch
 def encoder_inputs(self:TpsFeaturizer)->dict:
     "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
-    return {'n_embed': self.n_embed, 'n_feat': self.n_feat}
+    d = {'n_embed': self.n_embed, 'n_feat': self.n_feat}
+    if self.homology: d.update(n_labels=len(self.products), n_per=len(self.homology)*(len(HOMOLOGY_KS)+3), n_glob=len(self.homology)*(1+len(self.type_classes)))
+    return d
 
 # %% ../../nbs/23_tps_features.ipynb #b14e3bcd
 @patch
@@ -163,5 +210,6 @@ def to_dict(self:TpsFeaturizer)->dict:
     "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
     d = {'name': 'tps', **{k: getattr(self, k) for k in self.settings},
          'kingdoms': self.kingdoms, 'anchors': self.anchors, 'mean': self.mean, 'std': self.std, 'n_embed': self.n_embed}
+    if self.homology: d.update(ref_products=self.ref_products, ref_types=self.ref_types, type_classes=self.type_classes)
     if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
     return d

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
-from ..runs import load_predictor, format_metrics, Predictor
-from ..metrics import apply_thresholds
+from ..runs import load_predictor, format_metrics, Predictor, relative_of
+from ..metrics import apply_calls
 from .data import load_marts, load_proteins, example_enzymes
 from .train import train_tps, cross_validate_tps, format_cv
 
@@ -21,27 +21,42 @@ def tps_predictor(run)->Predictor:
     if pred.meta.get('pipeline')!='terpene': raise input_error(f"not a terpene synthase run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
     return pred
 
+# %% ../../nbs/26_tps_predict.ipynb #93635f16
+def _kingdoms(df:pd.DataFrame, feat, kingdom:str=None)->np.ndarray:
+    "The kingdom each enzyme is predicted with: its own, else `kingdom`, else 'unknown' (a kingdom not seen in training is an error)"
+    if not feat.kingdom_col: return np.full(len(df), 'unknown', dtype=object)
+    if kingdom is not None and kingdom not in feat.kingdoms:
+        raise input_error(f"kingdom {kingdom!r} was not seen in training; use one of {feat.kingdoms}, or leave it out to predict with kingdom unknown", column='kingdom')
+    k = df[feat.kingdom_col].fillna('').astype(str).str.strip() if feat.kingdom_col in df else pd.Series('', index=df.index)
+    k = k.where(k!='', kingdom or 'unknown')
+    bad = ~k.isin(list(feat.kingdoms) + ['unknown'])
+    if bad.any(): raise input_error(f"kingdom {k[bad].iloc[0]!r} was not seen in training; known: {feat.kingdoms}", column=feat.kingdom_col, row=k.index[int(np.flatnonzero(bad)[0])])
+    return k.to_numpy(dtype=object)
+
 # %% ../../nbs/26_tps_predict.ipynb #4c522c0e
 def predict_tps(run, # Run folder, its model.pt, or a Predictor
                 df:pd.DataFrame, # Enzymes: sequence (and id, kingdom)
                 top_k:int=5, # Products listed per enzyme
                 all_probs:bool=False, # Also one probability column per product
+                kingdom:str=None, # Kingdom of enzymes without one (no kingdom column, or an empty cell); None: unknown
                 file=None)->pd.DataFrame:
     "Top products, thresholded product calls and terpene type of each enzyme."
     pred = tps_predictor(run)
     df = df.copy()
     feat = pred.featurizer
-    if feat.kingdom_col and feat.kingdom_col not in df: df[feat.kingdom_col] = ''
+    used = _kingdoms(df, feat, kingdom)
+    if feat.kingdom_col: df[feat.kingdom_col] = np.where(used=='unknown', '', used)
     probs, types = pred.outputs(df, file)
     products = np.array(pred.tasks[0].classes, dtype=object)
     k = min(int(top_k), len(products))
     order = np.argsort(-probs, 1, kind='stable')
-    calls = apply_thresholds(probs, pred.thresholds['products']).astype(bool)
+    calls = apply_calls(probs, pred.thresholds['products'], relative_of(pred.thresholds, 'products')).astype(bool)
     res = {'id': df['id'].to_numpy() if 'id' in df else np.arange(len(df))}
     for j in range(k):
         res[f'product_{j+1}'] = products[order[:, j]]
         res[f'prob_{j+1}'] = np.take_along_axis(probs, order[:, j:j+1], 1)[:, 0].round(4)
     res['products_called'] = [';'.join(products[o][c[o]]) for o,c in zip(order, calls)]
+    res['kingdom_used'] = used
     tcls = np.array(pred.tasks[1].classes, dtype=object)
     res['terpene_type'], res['terpene_type_prob'] = tcls[types.argmax(1)], types.max(1).round(4)
     out = pd.DataFrame(res, index=df.index)

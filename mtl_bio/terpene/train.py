@@ -4,34 +4,43 @@
 
 # %% ../../nbs/25_tps_train.ipynb #6f80f78c
 from __future__ import annotations
-import copy, warnings
+import contextlib, copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
-from scipy.sparse.csgraph import connected_components
 from ..core import *
 from ..tasks import tasks_from_config
-from ..data import iterative_assign, group_level, PARTS
-from ..metrics import evaluate_task, fit_thresholds, one_hot
+from ..data import cv_folds, PARTS
+from ..metrics import evaluate_task, fit_thresholds, fit_relative, apply_calls, one_hot, mean_ap
 from ..runs import train_run, run_config, merge_config, RunResult
 from .targets import top_products, product_targets, tps_tasks
-from .features import kmer_similarity, check_protein_column
-import mtl_bio.terpene.model   # registers the fusion encoder
+from .features import check_protein_column
+from .homology import identity_groups, similarity, alignment_cache, neighbour_votes, max_similarity
+import mtl_bio.terpene.model   # registers the encoders
 
 # %% auto #0
-__all__ = ['TPS_DEFAULTS', 'TPS_KEYS', 'BASELINES', 'CV_METRICS', 'tps_config', 'identity_groups', 'prepare_tps', 'train_tps',
-           'cv_folds', 'fold_split', 'baseline_scores', 'summarize_cv', 'format_cv', 'cross_validate_tps']
+__all__ = ['TPS_DEFAULTS', 'TPS_ORIGINAL', 'TPS_KEYS', 'BASELINES', 'CV_METRICS', 'tps_config', 'prepare_tps', 'train_tps',
+           'fold_split', 'baseline_scores', 'summarize_cv', 'format_cv', 'cross_validate_tps']
 
 # %% ../../nbs/25_tps_train.ipynb #30f2f4e2
 TPS_DEFAULTS = {
-    'features': {'name': 'tps', 'embedding': 'similarity'},
-    'split': {'method': 'multilabel', 'valid_pct': 0.1, 'test_pct': 0.2, 'seed': 42, 'group_col': 'identity_group'},
-    'model': {'sizes': [256], 'ps': 0.1, 'bn': True, 'encoder': {'name': 'fusion', 'embed_sizes': [512, 256], 'feat_sizes': [256], 'p': 0.1}},
-    'train': {'epochs': 60, 'lr': 1e-3, 'bs': 32, 'wd': 1e-2, 'patience': 10, 'schedule': 'one_cycle'},
-    'eval': {'k': 3},
+    'features': {'name': 'tps', 'embedding': 'similarity', 'homology': ['kmer', 'alignment'], 'kingdom_dropout': 0.2},
+    'split': {'method': 'multilabel', 'valid_pct': 0.0, 'test_pct': 0.0, 'seed': 42, 'group_col': 'identity_group', 'internal_folds': 5},
+    'model': {'sizes': [128], 'ps': 0.1, 'bn': True, 'encoder': {'name': 'homology'}},
+    'train': {'epochs': 40, 'lr': 2e-3, 'bs': 64, 'wd': 1e-2, 'patience': 8, 'schedule': 'one_cycle'},
+    'eval': {'k': 3, 'threshold_shrink': 5.0, 'relative': 'macro'},
+}
+
+TPS_ORIGINAL = {
+    'features': {'embedding': 'similarity', 'homology': None, 'kingdom_dropout': 0.0},
+    'split': {'valid_pct': 0.1, 'test_pct': 0.2, 'internal_folds': None},
+    'model': {'sizes': [256], 'encoder': {'name': 'fusion', 'embed_sizes': [512, 256], 'feat_sizes': [256], 'p': 0.1}},
+    'train': {'epochs': 60, 'lr': 1e-3, 'bs': 32, 'patience': 10},
+    'eval': {'threshold_shrink': 0.0, 'relative': None},
+    'product_loss': 'focal',
 }
 
 # %% ../../nbs/25_tps_train.ipynb #2704ddda
-TPS_KEYS = ('top_k', 'products', 'alpha', 'gamma', 'class_weights', 'type_weight', 'identity')
+TPS_KEYS = ('top_k', 'products', 'product_loss', 'alpha', 'gamma', 'class_weights', 'type_weight', 'identity', 'identity_measure')
 
 # %% ../../nbs/25_tps_train.ipynb #e460a0e3
 def tps_config(config:dict=None, # Run-config sections (features, split, model, train, eval) and TPS_KEYS
@@ -40,19 +49,12 @@ def tps_config(config:dict=None, # Run-config sections (features, split, model, 
     config = copy.deepcopy(config or {})
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
     if 'tasks' in config: raise input_error("the terpene pipeline's tasks are fixed (products and terpene_type); set top_k or products instead", file=source, column='tasks')
-    own = {'top_k': 30, 'products': None, 'alpha': 0.25, 'gamma': 2.0, 'class_weights': 'balanced', 'type_weight': 0.05, 'identity': 0.7}
+    own = {'top_k': 30, 'products': None, 'product_loss': 'bce', 'alpha': 0.25, 'gamma': 2.0, 'class_weights': 'balanced', 'type_weight': 0.05, 'identity': 0.7, 'identity_measure': 'kmer'}
     own.update({k: config.pop(k) for k in TPS_KEYS if k in config})
+    if own['product_loss'] not in ('bce', 'focal'): raise input_error(f"product_loss must be 'bce' or 'focal', not {own['product_loss']!r}", file=source, column='product_loss')
     cfg = merge_config(TPS_DEFAULTS, config)
     run_config({**cfg, 'tasks': [{'name': 'x', 'kind': 'regression'}]}, source)   # checks sections and keys now
     return cfg, own
-
-# %% ../../nbs/25_tps_train.ipynb #f784383f
-def identity_groups(seqs, # Cleaned protein sequences
-                    threshold:float=0.7, # 3-mer cosine similarity at or above which two sequences are linked
-                    k:int=3)->np.ndarray:
-    "Group id per sequence: connected components of 'k-mer cosine similarity >= threshold'."
-    S = kmer_similarity(seqs, k=k)
-    return connected_components(S >= threshold, directed=False)[1]
 
 # %% ../../nbs/25_tps_train.ipynb #8bbfc529
 def prepare_tps(df:pd.DataFrame, # From load_marts
@@ -63,13 +65,16 @@ def prepare_tps(df:pd.DataFrame, # From load_marts
     seqs = check_protein_column(df, 'sequence', source)
     products = top_products(df, own['top_k'], own['products'], source)
     t = product_targets(df.assign(sequence=seqs), products, source)
-    t['identity_group'] = identity_groups(seqs, own['identity'])
-    return t, tps_tasks(products, own['alpha'], own['gamma'], own['class_weights'], own['type_weight']), products
+    t['identity_group'] = identity_groups(seqs, own['identity'], own['identity_measure'])
+    tasks = tps_tasks(products, own['alpha'], own['gamma'], own['class_weights'], own['type_weight'])
+    if own['product_loss']=='bce': tasks[0] = {**tasks[0], 'loss': 'bce', 'loss_kw': {}}
+    return t, tasks, products
 
 # %% ../../nbs/25_tps_train.ipynb #c556a168
 def _tps_export(folder, products, dropped, df, X, split, outputs, metrics):
     folder = Path(folder)
-    part = 'test' if 'test' in metrics else 'valid'
+    part = next(p for p in ('test', 'valid', 'oof') if p in metrics)
+    if len(split['test']): save_json(max_similarity(df.sequence.iloc[split['test']], df.sequence.iloc[split['train']]), folder/'novelty.json')
     pd.DataFrame(metrics[part]['products']['per_class']).assign(part=part).to_csv(folder/'per_class.csv', index=False)
     save_json({'products': products}, folder/'products.json')
     if dropped is not None and len(dropped):
@@ -87,19 +92,11 @@ def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
     check_out_dir(out, overwrite)
     t, tasks, products = prepare_tps(df, own, source)
     cfg['tasks'] = tasks
-    extra = {'pipeline': 'terpene', 'products': products, 'identity': own['identity']}
+    if cfg['features'].get('homology'): cfg['features'] = {**cfg['features'], 'products': products}
+    extra = {'pipeline': 'terpene', 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
     export = lambda folder, **kw: _tps_export(folder, products, dropped, **kw)
-    return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split)
-
-# %% ../../nbs/25_tps_train.ipynb #485adab4
-def cv_folds(Y:np.ndarray, # 0/1 product matrix
-             groups=None, # Group per row kept in one fold (None: single rows)
-             n_folds:int=5, seed:int=0)->np.ndarray:
-    "Fold (0..n_folds-1) of every row, by iterative stratification of `Y`, groups kept whole."
-    rng = np.random.default_rng(seed); fr = np.full(n_folds, 1/n_folds)
-    if groups is None: return iterative_assign(Y, fr, rng)
-    _, inv, gy = group_level(groups, Y)
-    return iterative_assign(gy, fr, rng)[inv]
+    with alignment_cache(t.sequence.tolist()):   # aligned once for the internal folds, the final model and novelty
+        return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split)
 
 # %% ../../nbs/25_tps_train.ipynb #7a7bd4dd
 def fold_split(folds:np.ndarray, i:int)->dict:
@@ -108,11 +105,11 @@ def fold_split(folds:np.ndarray, i:int)->dict:
     return {'train': np.flatnonzero((folds!=i) & (folds!=v)), 'valid': np.flatnonzero(folds==v), 'test': np.flatnonzero(folds==i)}
 
 # %% ../../nbs/25_tps_train.ipynb #066ab9dc
-def baseline_scores(name:str, # 'random', 'prior' or 'nearest_neighbour'
+def baseline_scores(name:str, # One of BASELINES
                     Y:np.ndarray, types:np.ndarray, # Product matrix and type ids (-1 missing) of all rows
                     n_types:int, train:np.ndarray, rows:np.ndarray, # Rows the baseline learns from, and rows to score
-                    S:np.ndarray=None, # Similarity of all rows to all rows (nearest neighbour)
-                    seed:int=0)->tuple:
+                    S:dict=None, # Similarity of all rows to all rows per measure ('kmer', 'alignment'), for the neighbour baselines
+                    seed:int=0, k:int=1)->tuple:
     "`(product scores, type probabilities)` of a baseline for `rows`, from the `train` rows."
     n = len(rows)
     if name=='random':
@@ -121,14 +118,29 @@ def baseline_scores(name:str, # 'random', 'prior' or 'nearest_neighbour'
     if name=='prior':
         c = np.bincount(types[train][types[train]>=0], minlength=n_types)
         return np.tile(Y[train].mean(0), (n, 1)).astype(np.float32), np.tile(one_hot(np.array([c.argmax()]), n_types)[0], (n, 1))
-    if name=='nearest_neighbour':
-        nn = train[S[np.ix_(rows, train)].argmax(1)]
-        t = types[nn]
-        return Y[nn].astype(np.float32), np.where(t[:,None]>=0, one_hot(np.maximum(t, 0), n_types), 1/n_types).astype(np.float32)
+    if name.startswith(('1nn_', 'knn_')):
+        s = S[name[4:]][np.ix_(rows, train)]
+        T = np.nan_to_num(one_hot(types[train], n_types))
+        k = 1 if name.startswith('1nn') else k
+        return neighbour_votes(s, Y[train], k), neighbour_votes(s, T, k)
     raise MtlBioError(f"unknown baseline {name!r}")
 
-# %% ../../nbs/25_tps_train.ipynb #28af9784
-BASELINES = ('random', 'prior', 'nearest_neighbour')
+# %% ../../nbs/25_tps_train.ipynb #0eab183e
+BASELINES = ('random', 'prior', '1nn_kmer', 'knn_kmer', '1nn_alignment', 'knn_alignment')
+
+# %% ../../nbs/25_tps_train.ipynb #89d19314
+def _baseline_fit(name, Y, types, n_types, train, S, seed, ev:dict)->tuple:
+    "What a baseline chooses on out-of-fold predictions of its training rows: (k, thresholds, relative rule)"
+    inner = cv_folds(None, n=len(train), n_folds=5, seed=seed)
+    def oof(k):
+        o = np.zeros((len(train), Y.shape[1]), np.float32)
+        for f in range(5): o[inner==f] = baseline_scores(name, Y, types, n_types, train[inner!=f], train[inner==f], S, seed, k)[0]
+        return o
+    ks = (1, 3, 5, 10, 20) if name.startswith('knn') else (1,)
+    outs = {k: oof(k) for k in ks}
+    k = max(ks, key=lambda k: mean_ap(Y[train], outs[k]))
+    th = fit_thresholds(Y[train], outs[k], shrink=ev.get('threshold_shrink') or 0.)
+    return k, th, fit_relative(Y[train], outs[k], th, metric=ev['relative']) if ev.get('relative') else 0.
 
 # %% ../../nbs/25_tps_train.ipynb #edb77975
 CV_METRICS = {'products': ('macro_f1', 'micro_f1', 'mAP', 'macro_roc_auc', 'precision@k', 'recall@k'), 'terpene_type': ('accuracy', 'macro_f1')}
@@ -150,7 +162,7 @@ def summarize_cv(per_fold:pd.DataFrame)->pd.DataFrame:
     return pd.concat({'mean': mean, 'sd': sd}, axis=1).swaplevel(axis=1).sort_index(axis=1, level=0, sort_remaining=False)
 
 # %% ../../nbs/25_tps_train.ipynb #1d485af4
-def format_cv(summary:pd.DataFrame, keys=('products.macro_f1', 'products.mAP', 'products.micro_f1', 'products.precision@3', 'terpene_type.accuracy'))->str:
+def format_cv(summary:pd.DataFrame, keys=('products.macro_f1', 'products.mAP', 'products.micro_f1', 'products.precision@3', 'products.called_per_enzyme', 'terpene_type.accuracy'))->str:
     "The summary as a text table of 'mean ± sd'."
     keys = [k for k in keys if k in summary.columns.get_level_values(0)]
     rows = [[m] + [f"{summary.loc[m, (k, 'mean')]:.3f} ± {summary.loc[m, (k, 'sd')]:.3f}" for k in keys] for m in summary.index]
@@ -165,6 +177,7 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                        scheme:str='grouped', # 'grouped' (identity groups kept in one fold) or 'random'
                        n_folds:int=5, seed:int=0,
                        overwrite:bool=False, source=None, config_source=None,
+                       variants:dict=None, # Model variants to score, name -> config laid over config; default {'model': {}}
                       )->pd.DataFrame:
     "k-fold cross-validation of the model and the baselines; returns the summary (mean, sd per method and metric)."
     if scheme not in ('grouped', 'random'): raise input_error(f"scheme must be 'grouped' or 'random', got {scheme!r}", column='scheme')
@@ -175,28 +188,38 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
     for tk in tasks: tk.fit(t, source)
     Y, types = tasks[0].encode(t, source), tasks[1].encode(t, source)
     folds = cv_folds(Y, t.identity_group.to_numpy() if scheme=='grouped' else None, n_folds, seed)
-    S = kmer_similarity(t.sequence.tolist())
+    seqs = t.sequence.tolist()
+    variants = variants or {'model': {}}
     k = cfg['eval']['k']
-    rows, per_class = [], []
-    with staged_dir(out, overwrite) as tmp:
+    rows, per_class, novelty = [], [], []
+    with staged_dir(out, overwrite) as tmp, alignment_cache(seqs):
+        S = {m: similarity(seqs, seqs, m) for m in ('kmer', 'alignment')}
         pd.DataFrame({'id': t.get('id', pd.Series(range(len(t)))).to_numpy(), 'identity_group': t.identity_group, 'fold': folds}).to_csv(tmp/'folds.csv', index=False)
         for i in range(n_folds):
-            sp = fold_split(folds, i)
-            res = train_tps(df, tmp/f'fold_{i}', {**copy.deepcopy(config or {}), 'products': products}, split=sp, source=source, config_source=config_source)
-            rows.append({'method': 'model', 'fold': i, **_flat(res.metrics['test'], k)})
-            per_class += [{'fold': i, **r} for r in res.metrics['test']['products']['per_class']]
-            trv = np.concatenate([sp['train'], sp['valid']])
+            te = np.flatnonzero(folds==i); trv = np.flatnonzero(folds!=i)
+            novelty.append({'fold': i, 'n_test': len(te), **max_similarity([seqs[j] for j in te], [seqs[j] for j in trv])})
+            for name, v in variants.items():
+                vc = merge_config(copy.deepcopy(config or {}), v)
+                vcfg, _ = tps_config(vc, config_source)
+                sp = {'train': trv, 'valid': np.array([], dtype=int), 'test': te} if vcfg['split']['internal_folds'] else fold_split(folds, i)
+                res = train_tps(df, tmp/f'fold_{i}'/name, {**vc, 'products': products}, split=sp, source=source, config_source=config_source)
+                rows.append({'method': name, 'fold': i, **_flat(res.metrics['test'], k),
+                             'products.called_per_enzyme': float(pd.read_csv(tmp/f'fold_{i}'/name/'predictions.csv').iloc[te]['products'].fillna('').map(lambda x: len([p for p in str(x).split(';') if p])).mean())})
+                per_class += [{'fold': i, 'method': name, **r} for r in res.metrics['test']['products']['per_class']]
             for b in BASELINES:
-                pv, _ = baseline_scores(b, Y, types, tasks[1].n_out, sp['train'], sp['valid'], S, seed+i)
-                pt, tt = baseline_scores(b, Y, types, tasks[1].n_out, trv, sp['test'], S, seed+i+100)
-                th = fit_thresholds(Y[sp['valid']], pv)
-                m = {'products': evaluate_task(tasks[0], Y[sp['test']], pt, th, k=k), 'terpene_type': evaluate_task(tasks[1], types[sp['test']], tt)}
-                rows.append({'method': b, 'fold': i, **_flat(m, k)})
+                kb, th, rel = _baseline_fit(b, Y, types, tasks[1].n_out, trv, S, seed+i, cfg['eval'])
+                pt, tt = baseline_scores(b, Y, types, tasks[1].n_out, trv, te, S, seed+i+100, kb)
+                m = {'products': evaluate_task(tasks[0], Y[te], pt, th, k=k, relative=rel), 'terpene_type': evaluate_task(tasks[1], types[te], tt)}
+                calls = apply_calls(pt, th, rel)
+                rows.append({'method': b, 'fold': i, **_flat(m, k), 'products.called_per_enzyme': float(calls.sum(1).mean()), 'k': kb})
         per_fold = pd.DataFrame(rows)
+        per_fold['products.true_per_enzyme'] = [float(Y[folds==f].sum(1).mean()) for f in per_fold.fold]
         summary = summarize_cv(per_fold)
         per_fold.to_csv(tmp/'cv_per_fold.csv', index=False)
         summary.to_csv(tmp/'cv_summary.csv')
-        save_json({'scheme': scheme, 'n_folds': n_folds, 'seed': seed, 'identity': own['identity'], 'products': products,
+        pd.DataFrame(novelty).to_csv(tmp/'cv_novelty.csv', index=False)
+        save_json({'scheme': scheme, 'n_folds': n_folds, 'seed': seed, 'identity': own['identity'], 'identity_measure': own['identity_measure'], 'products': products,
+                   'novelty': novelty,
                    'summary': {m: {c: {'mean': summary.loc[m, (c, 'mean')], 'sd': summary.loc[m, (c, 'sd')]} for c in per_fold.columns if '.' in c} for m in summary.index}},
                   tmp/'cv_summary.json')
         pd.DataFrame(per_class).to_csv(tmp/'cv_per_class.csv', index=False)
