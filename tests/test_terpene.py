@@ -120,3 +120,15 @@ def test_oof_features_ignore_own_fold():
     H, H2 = make(t)._homology(seqs), make(t2)._homology(seqs)
     np.testing.assert_allclose(H[fold==0], H2[fold==0], rtol=1e-6)
     assert not np.allclose(H[fold!=0], H2[fold!=0])
+
+def test_cli_cv_alignment_groups(tmp_path):
+    "tps-cv with identity groups by alignment: no test enzyme reaches the identity threshold with its best-scoring training enzyme, and the command says how novel each fold was"
+    from mtl_bio.terpene.data import example_enzymes
+    example_enzymes(n_families=9, per_family=5, seed=2).to_csv(tmp_path/'m.csv', index=False)
+    r = mtl('tps-cv', str(tmp_path/'m.csv'), '--out', str(tmp_path/'cv'), '--folds', '3', '--top_k', '6', '--epochs', '4',
+            '--identity_measure', 'alignment', '--identity', '0.5')
+    assert r.returncode == 0, r.stderr
+    assert 'highest identity' in r.stdout and 'knn_alignment' in r.stdout
+    s = json.loads((tmp_path/'cv'/'cv_summary.json').read_text())
+    assert s['identity_measure'] == 'alignment' and s['identity'] == 0.5
+    assert (pd.read_csv(tmp_path/'cv'/'cv_novelty.csv').max_identity < 0.5).all()

@@ -13,13 +13,14 @@ from ..registry import Pipeline
 __all__ = ['pipeline', 'tps_train_cli', 'tps_cv_cli', 'tps_predict_cli', 'tps_demo_cli']
 
 # %% ../../nbs/27_tps_commands.ipynb #3be62409
-def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct=None, design=None)->dict:
+def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct=None, design=None, identity_measure=None, identity=None)->dict:
     cfg = load_config(config) if config else {}
     if design=='original':
         from mtl_bio.terpene.train import TPS_ORIGINAL
         from mtl_bio.runs import merge_config
         cfg = merge_config(TPS_ORIGINAL, cfg)
-    if top_k is not None: cfg['top_k'] = top_k
+    for k,v in (('top_k', top_k), ('identity_measure', identity_measure), ('identity', identity)):
+        if v is not None: cfg[k] = v
     return override_config(cfg, [('features', 'embedding', embedding), ('features', 'esm_model', esm_model), ('features', 'pretrain', pretrain),
                                  ('features', 'cache_dir', cache_dir), ('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed),
                                  ('split', 'test_pct', test_pct), ('train', 'quiet', True if quiet else None)])
@@ -37,6 +38,8 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   epochs:int=None, # Training epochs (default 60, with early stopping)
                   seed:int=None, # Seed of the split and the training (default 42)
                   test_pct:float=None, # Fraction of enzymes held out as a test part, by identity group (default 0: every enzyme trains the final model)
+                  identity_measure:Param("Identity groups by 3-mer cosine (kmer) or Smith-Waterman identity (alignment) (default kmer)", str, choices=['kmer', 'alignment'])=None,
+                  identity:float=None, # Similarity at which two enzymes share an identity group (default 0.7; e.g. 0.4 with --identity_measure alignment)
                   design:Param("homology: the homology-aware model; original: the fusion network of the original design (default homology)", str, choices=['homology', 'original'])=None,
                   on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
                   overwrite:Param("Replace an existing output folder", store_true)=False,
@@ -45,12 +48,14 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
     from mtl_bio.runs import format_metrics
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import train_tps
-    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct, design)
+    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct, design, identity_measure, identity)
     check_out_dir(out, overwrite)
     enz, dropped = load_marts(data, on_invalid)
     if len(dropped): print(f"{len(dropped)} row(s) reported and dropped (duplicates or problems); listed in {Path(out)/'dropped_rows.csv'}")
     res = train_tps(enz, out, cfg, dropped=dropped, overwrite=overwrite, source=data, config_source=config)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}")
+    print(format_metrics(res.metrics))
+    if (Path(out)/'novelty.json').exists(): print(f"test enzymes vs their nearest training enzyme: {load_json(Path(out)/'novelty.json')}")
+    print(f"run folder: {out}")
     return res
 
 # %% ../../nbs/27_tps_commands.ipynb #f5179f50
@@ -67,17 +72,22 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table
                config:str=None, # YAML/JSON with tps_config settings (default: the pipeline's defaults)
                epochs:int=None, # Training epochs per fold (default 60, with early stopping)
                seed:int=0, # Seed of the folds and the training
+               identity_measure:Param("Identity groups by 3-mer cosine (kmer) or Smith-Waterman identity (alignment) (default kmer)", str, choices=['kmer', 'alignment'])=None,
+               identity:float=None, # Similarity at which two enzymes share an identity group (default 0.7; e.g. 0.4 with --identity_measure alignment)
                design:Param("homology: the homology-aware model; original: the fusion network of the original design (default homology)", str, choices=['homology', 'original'])=None,
                on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes", str, choices=['raise', 'drop'])='raise',
                overwrite:Param("Replace an existing output folder", store_true)=False):
     "Cross-validate the terpene synthase model against random, prior and nearest-neighbour baselines."
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import cross_validate_tps, format_cv
-    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True, None, design)
+    cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True, None, design, identity_measure, identity)
     check_out_dir(out, overwrite)
     enz, dropped = load_marts(data, on_invalid)
     s = cross_validate_tps(enz, out, cfg, scheme, folds, seed, overwrite=overwrite, source=data, config_source=config)
-    print(f"{scheme} folds ({folds}-fold), mean ± sd over folds:\n{format_cv(s)}\nfolder: {out}")
+    import pandas as pd
+    nov = pd.read_csv(Path(out)/'cv_novelty.csv')
+    print(f"{scheme} folds ({folds}-fold), mean ± sd over folds:\n{format_cv(s)}")
+    print(f"test enzymes vs their nearest training enzyme, per fold: highest 3-mer cosine {nov.max_kmer_cosine.round(3).tolist()}, highest identity {nov.max_identity.round(3).tolist()}\nfolder: {out}")
     return s
 
 # %% ../../nbs/27_tps_commands.ipynb #c1c0b94f

@@ -11,8 +11,9 @@ from ..core import *
 from ..sequences import kmer_similarity
 
 # %% auto #0
-__all__ = ['SW_PARAMS', 'HOMOLOGY_KS', 'sw_scores', 'alignment_cache', 'alignment_similarity', 'alignment_identity', 'similarity',
-           'neighbour_votes', 'best_match', 'ref_folds', 'neighbour_features', 'identity_groups', 'max_similarity']
+__all__ = ['SW_PARAMS', 'HOMOLOGY_KS', 'sw_scores', 'alignment_cache', 'alignment_similarity', 'identities', 'alignment_identity',
+           'similarity', 'neighbour_votes', 'best_match', 'ref_folds', 'neighbour_features', 'identity_groups',
+           'max_similarity']
 
 # %% ../../nbs/22a_tps_homology.ipynb #d1894703
 SW_PARAMS = {'scoring_matrix': 'BLOSUM62', 'gap_open': 11, 'gap_extend': 1}
@@ -74,15 +75,21 @@ def _aligned_pairs(a:str, b:str, r)->list:
     return pairs
 
 # %% ../../nbs/22a_tps_homology.ipynb #12667e70
-def alignment_identity(a:str, b:str,
-                       over:str='shorter', # 'shorter': identical residues / length of the shorter sequence; 'alignment': / columns of the alignment
-                      )->float:
-    "Identity of the Smith-Waterman alignment of two proteins (BLOSUM62, gaps 11/1)."
+def identities(query:str, targets:list,
+               over:str='shorter', # 'shorter': identical residues / length of the shorter sequence; 'alignment': / columns of the alignment
+              )->np.ndarray:
+    "Identity of the Smith-Waterman alignment (BLOSUM62, gaps 11/1) of query with each target, in one aligner call."
     import pyopal
-    r = next(iter(pyopal.align(a, pyopal.Database([b]), mode='full', **SW_PARAMS)))
-    if over=='alignment': return float(r.identity())
-    if over!='shorter': raise MtlBioError(f"over must be 'shorter' or 'alignment', not {over!r}")
-    return float(r.alignment.count('M') and sum(x==y for x,y in _aligned_pairs(a, b, r)) / min(len(a), len(b)))
+    if over not in ('shorter', 'alignment'): raise MtlBioError(f"over must be 'shorter' or 'alignment', not {over!r}")
+    targets = list(targets)
+    if not targets: return np.zeros(0, np.float32)
+    res = pyopal.align(query, pyopal.Database(targets), mode='full', ordered=True, threads=1, **SW_PARAMS)
+    if over=='alignment': return np.array([r.identity() for r in res], np.float32)
+    return np.array([sum(x==y for x,y in _aligned_pairs(query, t, r)) / min(len(query), len(t)) for t,r in zip(targets, res)], np.float32)
+
+def alignment_identity(a:str, b:str, over:str='shorter')->float:
+    "Identity of the Smith-Waterman alignment of two proteins: identical residues over the shorter sequence's length (over='alignment': over the alignment's columns)."
+    return float(identities(a, [b], over)[0])
 
 # %% ../../nbs/22a_tps_homology.ipynb #66fae3dc
 def similarity(queries, refs, measure:str='kmer', k:int=3)->np.ndarray:
@@ -178,8 +185,9 @@ def identity_groups(seqs, # Cleaned protein sequences
     S = alignment_similarity(seqs, seqs); np.fill_diagonal(S, -1)
     A = np.zeros(S.shape, bool)
     for i in range(len(seqs)):
-        for j in np.argsort(-S[i])[:candidates]:
-            if not A[i, j] and alignment_identity(seqs[i], seqs[j]) >= threshold: A[i, j] = A[j, i] = True
+        cand = np.argsort(-S[i])[:candidates]
+        hit = cand[identities(seqs[i], [seqs[j] for j in cand]) >= threshold]
+        A[i, hit] = A[hit, i] = True
     return connected_components(A, directed=False)[1]
 
 # %% ../../nbs/22a_tps_homology.ipynb #0590ab2b

@@ -80,6 +80,11 @@ def _tps_export(folder, products, dropped, df, X, split, outputs, metrics):
     if dropped is not None and len(dropped):
         with atomic_write(folder/'dropped_rows.csv') as f: dropped.to_csv(f, index=False)
 
+def _aligned(df:pd.DataFrame, cfg:dict, own:dict, source, always:bool=False):
+    "An alignment cache of the enzymes when anything will align them (alignment votes or identity groups, a test part's novelty, or always)"
+    need = always or 'alignment' in (cfg['features'].get('homology') or ()) or own['identity_measure']=='alignment' or cfg['split']['test_pct']
+    return alignment_cache(check_protein_column(df, 'sequence', source)) if need else contextlib.nullcontext()
+
 def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
               out, # Output folder of the run
               config:dict=None, # See tps_config
@@ -90,12 +95,12 @@ def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
     "Train the fusion model on the enzymes and write a complete run folder."
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite)
-    t, tasks, products = prepare_tps(df, own, source)
-    cfg['tasks'] = tasks
-    if cfg['features'].get('homology'): cfg['features'] = {**cfg['features'], 'products': products}
-    extra = {'pipeline': 'terpene', 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
-    export = lambda folder, **kw: _tps_export(folder, products, dropped, **kw)
-    with alignment_cache(t.sequence.tolist()):   # aligned once for the internal folds, the final model and novelty
+    with _aligned(df, cfg, own, source):   # aligned once for the identity groups, the internal folds, the final model and novelty
+        t, tasks, products = prepare_tps(df, own, source)
+        cfg['tasks'] = tasks
+        if cfg['features'].get('homology'): cfg['features'] = {**cfg['features'], 'products': products}
+        extra = {'pipeline': 'terpene', 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
+        export = lambda folder, **kw: _tps_export(folder, products, dropped, **kw)
         return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split)
 
 # %% ../../nbs/25_tps_train.ipynb #7a7bd4dd
@@ -170,6 +175,44 @@ def format_cv(summary:pd.DataFrame, keys=('products.macro_f1', 'products.mAP', '
     line = lambda r: '  '.join(str(x).ljust(w[i]) for i,x in enumerate(r))
     return '\n'.join([line(['method'] + keys)] + [line(r) for r in rows])
 
+# %% ../../nbs/25_tps_train.ipynb #9a3f2783
+def _cv_variants(df, folder, config:dict, variants:dict, products:list, split_of, te, k:int, source, config_source)->tuple:
+    "Train every model variant on one fold: (per-fold metric rows, per-product rows)"
+    rows, per_class = [], []
+    for name, v in variants.items():
+        vc = merge_config(copy.deepcopy(config or {}), v)
+        vcfg, _ = tps_config(vc, config_source)
+        res = train_tps(df, Path(folder)/name, {**vc, 'products': products}, split=split_of(vcfg), source=source, config_source=config_source)
+        called = pd.read_csv(Path(folder)/name/'predictions.csv').iloc[te]['products'].fillna('').map(lambda x: len([p for p in str(x).split(';') if p]))
+        rows.append({'method': name, **_flat(res.metrics['test'], k), 'products.called_per_enzyme': float(called.mean())})
+        per_class += [{'method': name, **r} for r in res.metrics['test']['products']['per_class']]
+    return rows, per_class
+
+# %% ../../nbs/25_tps_train.ipynb #191705a3
+def _cv_baselines(tasks:list, Y, types, trv, te, S:dict, seed:int, ev:dict, k:int)->list:
+    "Score every baseline on one fold, each choosing k, thresholds and the call rule on its training rows' out-of-fold predictions"
+    rows = []
+    for b in BASELINES:
+        kb, th, rel = _baseline_fit(b, Y, types, tasks[1].n_out, trv, S, seed, ev)
+        pt, tt = baseline_scores(b, Y, types, tasks[1].n_out, trv, te, S, seed+100, kb)
+        m = {'products': evaluate_task(tasks[0], Y[te], pt, th, k=k, relative=rel), 'terpene_type': evaluate_task(tasks[1], types[te], tt)}
+        rows.append({'method': b, **_flat(m, k), 'products.called_per_enzyme': float(apply_calls(pt, th, rel).sum(1).mean()), 'k': kb})
+    return rows
+
+# %% ../../nbs/25_tps_train.ipynb #5f41015c
+def _write_cv(folder, per_fold:pd.DataFrame, per_class:list, novelty:list, meta:dict)->pd.DataFrame:
+    "The CV files (per fold, summary, novelty, per product); returns the summary"
+    folder = Path(folder)
+    summary = summarize_cv(per_fold)
+    per_fold.to_csv(folder/'cv_per_fold.csv', index=False)
+    summary.to_csv(folder/'cv_summary.csv')
+    pd.DataFrame(novelty).to_csv(folder/'cv_novelty.csv', index=False)
+    save_json({**meta, 'novelty': novelty,
+               'summary': {m: {c: {'mean': summary.loc[m, (c, 'mean')], 'sd': summary.loc[m, (c, 'sd')]} for c in per_fold.columns if '.' in c} for m in summary.index}},
+              folder/'cv_summary.json')
+    pd.DataFrame(per_class).to_csv(folder/'cv_per_class.csv', index=False)
+    return summary
+
 # %% ../../nbs/25_tps_train.ipynb #0f6902b7
 def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                        out, # Output folder
@@ -183,44 +226,24 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
     if scheme not in ('grouped', 'random'): raise input_error(f"scheme must be 'grouped' or 'random', got {scheme!r}", column='scheme')
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite)
-    t, task_specs, products = prepare_tps(df, own, source)
-    tasks = tasks_from_config(task_specs)
-    for tk in tasks: tk.fit(t, source)
-    Y, types = tasks[0].encode(t, source), tasks[1].encode(t, source)
-    folds = cv_folds(Y, t.identity_group.to_numpy() if scheme=='grouped' else None, n_folds, seed)
-    seqs = t.sequence.tolist()
-    variants = variants or {'model': {}}
-    k = cfg['eval']['k']
-    rows, per_class, novelty = [], [], []
-    with staged_dir(out, overwrite) as tmp, alignment_cache(seqs):
+    with _aligned(df, cfg, own, source, always=True), staged_dir(out, overwrite) as tmp:
+        t, task_specs, products = prepare_tps(df, own, source)
+        tasks = tasks_from_config(task_specs)
+        for tk in tasks: tk.fit(t, source)
+        Y, types = tasks[0].encode(t, source), tasks[1].encode(t, source)
+        folds = cv_folds(Y, t.identity_group.to_numpy() if scheme=='grouped' else None, n_folds, seed)
+        seqs, k = t.sequence.tolist(), cfg['eval']['k']
         S = {m: similarity(seqs, seqs, m) for m in ('kmer', 'alignment')}
         pd.DataFrame({'id': t.get('id', pd.Series(range(len(t)))).to_numpy(), 'identity_group': t.identity_group, 'fold': folds}).to_csv(tmp/'folds.csv', index=False)
+        rows, per_class, novelty = [], [], []
         for i in range(n_folds):
-            te = np.flatnonzero(folds==i); trv = np.flatnonzero(folds!=i)
+            te, trv = np.flatnonzero(folds==i), np.flatnonzero(folds!=i)
             novelty.append({'fold': i, 'n_test': len(te), **max_similarity([seqs[j] for j in te], [seqs[j] for j in trv])})
-            for name, v in variants.items():
-                vc = merge_config(copy.deepcopy(config or {}), v)
-                vcfg, _ = tps_config(vc, config_source)
-                sp = {'train': trv, 'valid': np.array([], dtype=int), 'test': te} if vcfg['split']['internal_folds'] else fold_split(folds, i)
-                res = train_tps(df, tmp/f'fold_{i}'/name, {**vc, 'products': products}, split=sp, source=source, config_source=config_source)
-                rows.append({'method': name, 'fold': i, **_flat(res.metrics['test'], k),
-                             'products.called_per_enzyme': float(pd.read_csv(tmp/f'fold_{i}'/name/'predictions.csv').iloc[te]['products'].fillna('').map(lambda x: len([p for p in str(x).split(';') if p])).mean())})
-                per_class += [{'fold': i, 'method': name, **r} for r in res.metrics['test']['products']['per_class']]
-            for b in BASELINES:
-                kb, th, rel = _baseline_fit(b, Y, types, tasks[1].n_out, trv, S, seed+i, cfg['eval'])
-                pt, tt = baseline_scores(b, Y, types, tasks[1].n_out, trv, te, S, seed+i+100, kb)
-                m = {'products': evaluate_task(tasks[0], Y[te], pt, th, k=k, relative=rel), 'terpene_type': evaluate_task(tasks[1], types[te], tt)}
-                calls = apply_calls(pt, th, rel)
-                rows.append({'method': b, 'fold': i, **_flat(m, k), 'products.called_per_enzyme': float(calls.sum(1).mean()), 'k': kb})
+            split_of = lambda vcfg: {'train': trv, 'valid': np.array([], dtype=int), 'test': te} if vcfg['split']['internal_folds'] else fold_split(folds, i)
+            r, pc = _cv_variants(df, tmp/f'fold_{i}', config, variants or {'model': {}}, products, split_of, te, k, source, config_source)
+            rows += [{'fold': i, **x} for x in r + _cv_baselines(tasks, Y, types, trv, te, S, seed+i, cfg['eval'], k)]
+            per_class += [{'fold': i, **x} for x in pc]
         per_fold = pd.DataFrame(rows)
         per_fold['products.true_per_enzyme'] = [float(Y[folds==f].sum(1).mean()) for f in per_fold.fold]
-        summary = summarize_cv(per_fold)
-        per_fold.to_csv(tmp/'cv_per_fold.csv', index=False)
-        summary.to_csv(tmp/'cv_summary.csv')
-        pd.DataFrame(novelty).to_csv(tmp/'cv_novelty.csv', index=False)
-        save_json({'scheme': scheme, 'n_folds': n_folds, 'seed': seed, 'identity': own['identity'], 'identity_measure': own['identity_measure'], 'products': products,
-                   'novelty': novelty,
-                   'summary': {m: {c: {'mean': summary.loc[m, (c, 'mean')], 'sd': summary.loc[m, (c, 'sd')]} for c in per_fold.columns if '.' in c} for m in summary.index}},
-                  tmp/'cv_summary.json')
-        pd.DataFrame(per_class).to_csv(tmp/'cv_per_class.csv', index=False)
-    return summary
+        meta = {'scheme': scheme, 'n_folds': n_folds, 'seed': seed, 'identity': own['identity'], 'identity_measure': own['identity_measure'], 'products': products}
+        return _write_cv(tmp, per_fold, per_class, novelty, meta)
