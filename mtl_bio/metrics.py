@@ -11,7 +11,7 @@ from .tasks import *
 
 # %% auto #0
 __all__ = ['one_hot', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df', 'fit_thresholds', 'apply_thresholds',
-           'apply_calls', 'fit_relative', 'precision_at_k', 'recall_at_k', 'average_precision', 'mean_ap',
+           'apply_calls', 'fit_relative', 'fit_calls', 'precision_at_k', 'recall_at_k', 'average_precision', 'mean_ap',
            'macro_roc_auc', 'regression_metrics', 'mean_r2', 'evaluate_task']
 
 # %% ../nbs/05_metrics.ipynb #5a64515a
@@ -111,6 +111,16 @@ def fit_relative(y, # Targets of the rows the thresholds were fitted on (0/1 mat
     grid = np.round(np.arange(0, 0.91, 0.1), 4) if grid is None else np.asarray(grid)
     f1 = [(micro_f1 if metric=='micro' else macro_f1)(y, apply_calls(probs, thresholds, r)) for r in grid]
     return float(grid[int(np.nanargmax(f1))]) if not np.isnan(f1).all() else 0.
+
+# %% ../nbs/05_metrics.ipynb #b44aef50
+def fit_calls(y, # Targets of the rows to fit on (0/1 matrix)
+              probs, # Their probabilities
+              shrink:float=0., # See fit_thresholds
+              relative:str=None, # 'micro' or 'macro': also fit the per-row rule for that F1; None: no rule
+             )->tuple:
+    "(per-class thresholds, per-row fraction of fit_relative or 0.), fitted on the same rows."
+    th = fit_thresholds(y, probs, shrink=shrink or 0.)
+    return th, (fit_relative(y, probs, th, metric=relative) if relative else 0.)
 
 # %% ../nbs/05_metrics.ipynb #5ced023c
 def _hits_at_k(y, scores, k):

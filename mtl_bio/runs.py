@@ -343,7 +343,7 @@ def _cross_fit(folder, df:pd.DataFrame, feat, targets:list, ys:list, split:dict,
     rows, sp = split['train'], cfg['split']
     groups = df[sp['group_col']].to_numpy()[rows] if sp['group_col'] else None
     folds = cv_folds(_fold_target(tasks, [y[rows] for y in ys]), groups, sp['internal_folds'], sp['seed'], n=len(rows))
-    oof, best = [np.full((len(df),) + y.shape[1:] if t.kind!='multiclass' else (len(df), t.n_out), np.nan, np.float32) for t,y in zip(tasks, ys)], []
+    oof, best = None, []
     for f in range(sp['internal_folds']):
         sub = {'train': np.flatnonzero(folds!=f), 'valid': np.flatnonzero(folds==f), 'test': np.array([], dtype=int)}
         fc, sub_dir = copy.deepcopy(cfg), Path(folder)/f'internal_{f}'
@@ -352,7 +352,9 @@ def _cross_fit(folder, df:pd.DataFrame, feat, targets:list, ys:list, split:dict,
         X = ft.transform(df.iloc[rows], source)
         set_seed(fc['train']['seed'])
         learn, hist = _train_model(sub_dir, X, [t[rows] for t in targets], sub, tasks, ft.n_out, fc)
-        for o, out in zip(oof, predict_outputs(learn.model, _take(X, sub['valid']), tasks)): o[rows[sub['valid']]] = out.reshape(len(sub['valid']), -1) if o.ndim==2 else out
+        outs = predict_outputs(learn.model, _take(X, sub['valid']), tasks)
+        if oof is None: oof = [np.full((len(df),) + o.shape[1:], np.nan, np.float32) for o in outs]
+        for o, out in zip(oof, outs): o[rows[sub['valid']]] = out
         best.append(_best_epoch(hist, fc['train']['monitor']))
         shutil.rmtree(sub_dir)
     return oof, folds, best
@@ -363,8 +365,9 @@ def _fit_calls(tasks:list, ys:list, outs:list, rows, ev:dict)->dict:
     th = {}
     for t,y,o in zip(tasks, ys, outs):
         if t.kind not in ('multilabel', 'binary'): continue
-        th[t.name] = fit_thresholds(y[rows], o[rows], shrink=ev.get('threshold_shrink') or 0.)
-        if t.kind=='multilabel' and ev.get('relative'): th[f'{t.name}:relative'] = np.array([fit_relative(y[rows], o[rows], th[t.name], metric=ev['relative'])], dtype=np.float32)
+        relative = ev.get('relative') if t.kind=='multilabel' else None
+        th[t.name], rel = fit_calls(y[rows], o[rows], ev.get('threshold_shrink'), relative)
+        if relative: th[f'{t.name}:relative'] = np.array([rel], dtype=np.float32)
     return th
 
 # %% ../nbs/08_runs.ipynb #7c7d6804

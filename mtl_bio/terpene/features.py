@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from ..core import *
 from ..registry import register_featurizer
 from ..sequences import *
-from .homology import neighbour_features, ref_folds, HOMOLOGY_KS
+from .homology import neighbour_features, ref_folds, ref_positions, HOMOLOGY_KS
 from fastcore.basics import patch
 
 # %% auto #0
@@ -126,8 +126,8 @@ def _engineered(self:TpsFeaturizer, df, seqs, file)->np.ndarray:
         if self.kingdom_dropout and self.anchors is not None:   # training enzymes: some given as unknown
             refs = self._refs()
             drop = np.random.default_rng(self.seed+1).random(len(refs)) < self.kingdom_dropout
-            index = {s:i for i,s in enumerate(refs)}
-            kd[[drop[index[s]] if s in index else False for s in seqs]] = ''
+            pos = ref_positions(seqs, refs)
+            kd[(pos>=0) & drop[np.maximum(pos, 0)]] = ''
         oh = np.stack([kd==k for k in self.kingdoms] + [~np.isin(kd, self.kingdoms)], 1)
         parts.insert(0, oh.astype(np.float32))
     return np.hstack(parts)
@@ -185,12 +185,20 @@ def transform(self:TpsFeaturizer, df:pd.DataFrame, file=None)->np.ndarray:
 @patch(as_prop=True)
 def n_feat(self:TpsFeaturizer)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0)
 
-# %% ../../nbs/23_tps_features.ipynb #b74a2e2c
+# %% ../../nbs/23_tps_features.ipynb #df3ea416
+@patch
+def _homology_widths(self:TpsFeaturizer)->tuple:
+    "(neighbour features per product: votes at each k, best match, its gap to the nearest, type compatibility; per enzyme: nearest similarity, type votes), over all measures"
+    m = len(self.homology)
+    return m*(len(HOMOLOGY_KS)+3), m*(1+len(self.type_classes))
+
+# %% ../../nbs/23_tps_features.ipynb #c78b22bf
 @patch(as_prop=True)
 def n_homology(self:TpsFeaturizer)->int:
-    "Columns of neighbour-vote features: per product (votes at each k, best match, its gap to the nearest, type compatibility) and per enzyme (nearest similarity, type votes), for each measure"
+    "Columns of neighbour-vote features (0 without homology)"
     if not self.homology: return 0
-    return len(self.homology) * (len(self.products)*(len(HOMOLOGY_KS)+3) + 1 + len(self.type_classes))
+    n_per, n_glob = self._homology_widths()
+    return len(self.products)*n_per + n_glob
 
 # %% ../../nbs/23_tps_features.ipynb #617d9644
 @patch(as_prop=True)
@@ -201,7 +209,7 @@ def n_out(self:TpsFeaturizer)->int: return self.n_embed + self.n_feat + self.n_h
 def encoder_inputs(self:TpsFeaturizer)->dict:
     "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
     d = {'n_embed': self.n_embed, 'n_feat': self.n_feat}
-    if self.homology: d.update(n_labels=len(self.products), n_per=len(self.homology)*(len(HOMOLOGY_KS)+3), n_glob=len(self.homology)*(1+len(self.type_classes)))
+    if self.homology: d.update(zip(('n_labels', 'n_per', 'n_glob'), (len(self.products), *self._homology_widths())))
     return d
 
 # %% ../../nbs/23_tps_features.ipynb #b14e3bcd

@@ -12,8 +12,8 @@ from ..sequences import kmer_similarity
 
 # %% auto #0
 __all__ = ['SW_PARAMS', 'HOMOLOGY_KS', 'sw_scores', 'alignment_cache', 'alignment_similarity', 'identities', 'alignment_identity',
-           'similarity', 'neighbour_votes', 'best_match', 'ref_folds', 'neighbour_features', 'identity_groups',
-           'max_similarity']
+           'similarity', 'neighbour_votes', 'best_match', 'ref_folds', 'ref_positions', 'neighbour_features',
+           'identity_groups', 'max_similarity']
 
 # %% ../../nbs/22a_tps_homology.ipynb #d1894703
 SW_PARAMS = {'scoring_matrix': 'BLOSUM62', 'gap_open': 11, 'gap_extend': 1}
@@ -123,11 +123,17 @@ def ref_folds(n:int, n_folds:int=5, seed:int=0)->np.ndarray:
     "A random fold (0..n_folds-1) for each of n reference enzymes, of near-equal sizes."
     return np.random.default_rng(seed).permutation(n) % n_folds
 
-# %% ../../nbs/22a_tps_homology.ipynb #a20fd83f
-def _own_folds(queries, refs, folds:np.ndarray)->np.ndarray:
-    "The fold of each query that is a reference (same sequence), -1 for new ones"
+# %% ../../nbs/22a_tps_homology.ipynb #40998fe1
+def ref_positions(queries, refs)->np.ndarray:
+    "Position in refs of each query that is a reference (same sequence), -1 for new ones."
     index = {s:i for i,s in enumerate(refs)}
-    return np.array([folds[index[q]] if q in index else -1 for q in queries], dtype=int)
+    return np.array([index.get(q, -1) for q in queries], dtype=int)
+
+# %% ../../nbs/22a_tps_homology.ipynb #b9134763
+def _own_folds(queries, refs, folds:np.ndarray)->np.ndarray:
+    "The fold of each query that is a reference, -1 for new ones"
+    pos = ref_positions(queries, refs)
+    return np.where(pos>=0, folds[pos], -1)
 
 # %% ../../nbs/22a_tps_homology.ipynb #b46c0c03
 def _exclude_own_fold(S:np.ndarray, own:np.ndarray, folds:np.ndarray)->np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import *
 from ..tasks import tasks_from_config
 from ..data import cv_folds, PARTS
-from ..metrics import evaluate_task, fit_thresholds, fit_relative, apply_calls, one_hot, mean_ap
+from ..metrics import evaluate_task, fit_calls, apply_calls, one_hot, mean_ap
 from ..runs import train_run, run_config, merge_config, RunResult
 from .targets import top_products, product_targets, tps_tasks
 from .features import check_protein_column
@@ -144,8 +144,7 @@ def _baseline_fit(name, Y, types, n_types, train, S, seed, ev:dict)->tuple:
     ks = (1, 3, 5, 10, 20) if name.startswith('knn') else (1,)
     outs = {k: oof(k) for k in ks}
     k = max(ks, key=lambda k: mean_ap(Y[train], outs[k]))
-    th = fit_thresholds(Y[train], outs[k], shrink=ev.get('threshold_shrink') or 0.)
-    return k, th, fit_relative(Y[train], outs[k], th, metric=ev['relative']) if ev.get('relative') else 0.
+    return (k, *fit_calls(Y[train], outs[k], ev.get('threshold_shrink'), ev.get('relative')))
 
 # %% ../../nbs/25_tps_train.ipynb #edb77975
 CV_METRICS = {'products': ('macro_f1', 'micro_f1', 'mAP', 'macro_roc_auc', 'precision@k', 'recall@k'), 'terpene_type': ('accuracy', 'macro_f1')}
