@@ -195,9 +195,9 @@ def _baseline_scores(task, train_y, n):
 
 # %% ../nbs/05_metrics.ipynb #8d1956ff
 def _regression_metrics(task:Task, y, out, train_y, n:int)->dict:
-    "R2 and MSE over the targets and per target, and the training mean's"
+    "R2, MSE and Pearson r over the targets and per target, and the training mean's"
     per = regression_metrics(y, out)
-    res = {'n': n, 'targets': dict(zip(task.columns, per)), 'r2': _over_targets(per, 'r2'), 'mse': _over_targets(per, 'mse')}
+    res = {'n': n, 'targets': dict(zip(task.columns, per)), 'r2': _over_targets(per, 'r2'), 'mse': _over_targets(per, 'mse'), 'pearson': _over_targets(per, 'pearson')}
     if train_y is not None:
         bper = regression_metrics(y, _baseline_scores(task, train_y, len(y)))
         res['baseline'] = {'name': 'training mean', 'r2': _over_targets(bper, 'r2'), 'mse': _over_targets(bper, 'mse'), 'targets': dict(zip(task.columns, bper))}

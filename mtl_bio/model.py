@@ -81,11 +81,16 @@ class MultiTaskModel(nn.Module):
     def latent(self, *x):
         "The shared representation the heads read"
         return self.trunk(self.encode(*x)[0])
-    def outputs_latent(self, *x)->tuple:
-        "(one output per task, the latent)"
+    def _outputs(self, *x)->tuple:
         e, offsets = self.encode(*x)
         z = self.trunk(e)
         return tuple(h(z) + offsets[n] if n in offsets else h(z) for n,h in self.heads.items()), z
+    def outputs_latent(self, *x)->tuple:
+        "(one output per task, the latent); in evaluation, the mean over the encoder's views of the input when it has them"
+        views = getattr(self.encoder, 'views', None)
+        if self.training or views is None: return self._outputs(*x)
+        res = [self._outputs(*v) for v in views(*x)]
+        return tuple(torch.stack([r[0][j] for r in res]).mean(0) for j in range(len(self.heads))), torch.stack([r[1] for r in res]).mean(0)
     def forward(self, *x):
         outs, z = self.outputs_latent(*x)
         return outs + (z,) if self.return_latent else outs

@@ -19,9 +19,9 @@ from .plots import *
 from .registry import FEATURIZERS, register_featurizer, load_pipeline
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'CKPT_FORMAT', 'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config',
-           'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor',
-           'RunResult', 'format_metrics', 'train_run', 'FEATURIZERS', 'register_featurizer']
+__all__ = ['DEFAULTS', 'CKPT_FORMAT', 'REFIT', 'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config',
+           'merge_config', 'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint',
+           'load_predictor', 'RunResult', 'format_metrics', 'train_run', 'FEATURIZERS', 'register_featurizer']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
 _all_ = ['FEATURIZERS', 'register_featurizer']   # kept here too: they live in mtl_bio.registry
@@ -77,7 +77,7 @@ DEFAULTS = {
     'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None, 'members': 1},
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
               'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto',
-              'seed': 42, 'quiet': False, 'encoder_lr': None},
+              'seed': 42, 'quiet': False, 'encoder_lr': None, 'refit': None},
     'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None},
 }
 
@@ -243,12 +243,17 @@ def format_metrics(metrics:dict)->str:
             key = _HEADLINE[m['kind']]
             what = f"training rows out-of-fold, {metrics['split'].get('internal_folds')} internal folds" if part=='oof' else f"{metrics['split']['method']} split"
             s = f"{part:5s} ({what}, n={m['n']:>5}) {name}: {key}={m[key]:.3f}"
-            for extra in ('accuracy', 'mAP', 'precision@3', 'macro_roc_auc'):
+            for extra in ('pearson', 'accuracy', 'mAP', 'precision@3', 'macro_roc_auc'):
                 if extra in m and m[extra] is not None and not np.isnan(m[extra]): s += f" {extra}={m[extra]:.3f}"
             if 'baseline' in m:
                 b = m['baseline']; bk = key if key in b else next(k for k in b if k!='name')
                 s += f" | baseline ({b['name']}) {bk}={b[bk]:.3f}"
             lines.append(s)
+            for bname, b in m.get('baselines', {}).items():
+                lines.append(f"{'':6s}{'':>{len(part)}s}vs {bname}: " + ' '.join(f"{x}={b[x]:.3f}" for x in (key, 'pearson', 'accuracy', 'mAP') if x in b and b[x] is not None and not np.isnan(b[x])))
+    if 'final_model' in metrics:
+        f = metrics['final_model']
+        lines.append(f"saved model: refitted on {f['rows']} rows (n={f['n']}) for {f['epochs']} epochs; the figures above are of the model trained on the training rows")
     return '\n'.join(lines)
 
 # %% ../nbs/08_runs.ipynb #296beca4
@@ -277,7 +282,9 @@ def _split_rows(df:pd.DataFrame, tasks:list, sp:dict, split:dict, source)->tuple
     if sp['internal_folds']:
         split = {'train': np.sort(np.concatenate([split['train'], split['valid']])).astype(int), 'valid': np.array([], dtype=int), 'test': np.asarray(split['test'], dtype=int)}
         if len(split['train']) < 2*sp['internal_folds']: raise input_error(f"only {len(split['train'])} training rows: too few for {sp['internal_folds']} internal folds", file=source)
-    elif len(split['train'])==0 or len(split['valid'])==0: raise input_error(f"only {len(df)} rows: too few to split into train/valid/test", file=source)
+    elif len(split['train'])==0 or len(split['valid'])==0:
+        why = (f"{df[sp['group_col']].nunique()} groups of {sp['group_col']!r}, kept whole: raise split.valid_pct, or use smaller groups" if sp['group_col'] and method!='given' else f"only {len(df)} rows: too few")
+        raise input_error(f"the split has {len(split['train'])} training and {len(split['valid'])} validation rows ({why})", file=source)
     return split, method
 
 # %% ../nbs/08_runs.ipynb #836bc6b9
@@ -423,6 +430,37 @@ def _write_run(folder, model, tasks:list, feat, cfg:dict, thresholds:dict, metri
     with atomic_write(folder/'predictions.csv') as f: preds.to_csv(f, index=False)
     _plots(folder, tasks, ys, outs, split, history)
 
+# %% ../nbs/08_runs.ipynb #bcc2cfda
+def _score_baselines(metrics:dict, baselines, df:pd.DataFrame, tasks:list, ys:list, split:dict, k:int)->None:
+    "Score the outputs of baselines(df, tasks, ys, rows) next to the model's, in metrics[part][task]['baselines']: on the test rows with the baselines fitted on the training and validation rows, or without test rows on the validation rows, fitted on the training rows"
+    part = 'test' if len(split['test']) else 'valid'
+    if baselines is None or not len(split[part]): return
+    fit = np.sort(np.concatenate([split['train'], split['valid']])) if part=='test' else split['train']
+    idx = split[part]
+    for name, outs in baselines(df, tasks, ys, fit).items():
+        for t,y in zip(tasks, ys):
+            if t.name not in outs: continue
+            m = evaluate_task(t, y[idx], np.asarray(outs[t.name])[idx], k=k)
+            metrics[part][t.name].setdefault('baselines', {})[name] = {x:v for x,v in m.items() if x!='per_class'}
+    metrics['baselines'] = {'scored_on': part, 'fitted_on': 'train+valid' if part=='test' else 'train', 'n_fitted': int(len(fit))}
+
+# %% ../nbs/08_runs.ipynb #14ff6a72
+REFIT = ('train+valid', 'all')
+
+def _refit(folder, df:pd.DataFrame, feat, targets:list, split:dict, tasks:list, cfg:dict, epochs:int, source)->tuple:
+    "After evaluation, a fresh featurizer and model fitted on the training and validation rows (train.refit 'train+valid') or on every row ('all') for the evaluated model's best epoch count: (model, featurizer, what was done)"
+    how = cfg['train']['refit']
+    rows = np.sort(np.concatenate([split[p] for p in (PARTS if how=='all' else ('train', 'valid'))])).astype(int)
+    fc = copy.deepcopy(cfg); fc['train']['epochs'] = int(epochs)
+    feat = _fit_features(feat, df.iloc[rows], fc, tasks, source)
+    X = feat.transform(df.iloc[rows], source)
+    sub = Path(folder)/'refit'; sub.mkdir()
+    set_seed(fc['train']['seed'])
+    learn, _ = _train_model(sub, X, [t[rows] for t in targets], {'train': np.arange(len(rows)), 'valid': np.array([], dtype=int), 'test': np.array([], dtype=int)}, tasks, feat.n_out, fc)
+    shutil.rmtree(sub)
+    cfg['model'] = fc['model']   # an encoder's input layout comes from the refitted featurizer
+    return learn.model, feat, {'rows': how, 'n': int(len(rows)), 'epochs': int(epochs)}
+
 # %% ../nbs/08_runs.ipynb #53fa5d2c
 def train_run(df:pd.DataFrame, # The table: features and targets
               config:dict, # A run config (see run_config)
@@ -433,19 +471,24 @@ def train_run(df:pd.DataFrame, # The table: features and targets
               export=None, # Called as export(folder, df=, X=, split=, outputs=, metrics=) to add a pipeline's own files to the run folder
               extra:dict=None, # Stored in the checkpoint (Predictor.meta): what a pipeline needs to predict again
               split:dict=None, # A given split ({'train','valid','test'} -> row positions), e.g. one cross-validation fold; default: the split section of the config
+              split_method:str=None, # How a given split was made, for the metrics (default 'given')
+              baselines=None, # Called as baselines(df, tasks, ys, rows) -> {name: {task name: outputs of every row}}: simple models fitted on rows, scored next to the model (see _score_baselines)
              )->RunResult:
     "Train a multi-task model on `df` and write a complete run folder to `out`."
     cfg = run_config(config)
+    if cfg['train']['refit'] not in (None, *REFIT): raise input_error(f"unknown refit {cfg['train']['refit']!r}; use one of {REFIT}, or null for none", column='train.refit')
     check_out_dir(out, overwrite)
     tasks = tasks_from_config(cfg['tasks'])
     _fit_classes(df, tasks, source)
     split, method = _split_rows(df, tasks, cfg['split'], split, source)
+    method = split_method or method
     trn = df.iloc[split['train']]
     for t in tasks:
         if t.kind=='regression': t.fit(trn, source)   # standardisation statistics from the training rows only
     ys = [t.encode(df, source) for t in tasks]
     feat0 = featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source)
     targets = [t.scale(y) if t.kind=='regression' else y for t,y in zip(tasks, ys)]
+    unfitted = copy.deepcopy(feat0)
     with staged_dir(out, overwrite) as tmp:
         oof = _cross_fit(tmp, df, feat0, targets, ys, split, tasks, cfg, source) if cfg['split']['internal_folds'] else None
         if oof is not None: cfg['train']['epochs'] = max(1, int(np.median(oof[2])))   # the final model: every training row, the folds' median best epoch count
@@ -456,7 +499,11 @@ def train_run(df:pd.DataFrame, # The table: features and targets
         learn, history = _train_model(tmp, X, targets, split, tasks, feat.n_out, cfg)
         outs = predict_outputs(learn.model, X, tasks)
         thresholds, metrics = _evaluate_run(tasks, ys, outs, split, cfg, method, len(history), oof)
+        _score_baselines(metrics, baselines, df, tasks, ys, split, cfg['eval']['k'])
         if oof is not None: outs = [np.where(np.isnan(o), out, o) for o,out in zip(oof[0], outs)]   # training rows: their out-of-fold outputs
-        _write_run(tmp, learn.model, tasks, feat, cfg, thresholds, metrics, split, ys, outs, history, extra, len(df))
+        model, saved_feat = learn.model, feat
+        if cfg['train']['refit']:
+            model, saved_feat, metrics['final_model'] = _refit(tmp, df, unfitted, targets, split, tasks, cfg, _best_epoch(history, cfg['train']['monitor']), source)
+        _write_run(tmp, model, tasks, saved_feat, cfg, thresholds, metrics, split, ys, outs, history, extra, len(df))
         if export is not None: export(tmp, df=df, X=X, split=split, outputs=outs, metrics=metrics)
     return RunResult(out, metrics, load_predictor(out), history)

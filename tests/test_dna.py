@@ -13,7 +13,7 @@ def test_dna_notebook_learns_the_planted_motifs(tmp_path):
     out = tmp_path/'run'
     pm.execute_notebook(str(ROOT/'nbs'/'tutorials'/'dna_signals.ipynb'), str(tmp_path/'executed.ipynb'), kernel_name='python3',
                         progress_bar=False, cwd=str(tmp_path),
-                        parameters=dict(n_sequences=1500, vector_size=32, epochs=30, seed=1, out_dir=str(out)))
+                        parameters=dict(n_sequences=1500, epochs=15, seed=1, out_dir=str(out)))
     m = json.loads((out/'metrics.json').read_text())
     assert m['split']['method'] == 'stratified' and m['split']['seed'] == 1 and m['split']['test'] >= 250
     t = m['test']
@@ -25,8 +25,7 @@ def test_dna_notebook_learns_the_planted_motifs(tmp_path):
     dropped = pd.read_csv(out/'dropped_rows.csv')
     assert dropped.row.tolist() == [9] and "invalid character '?'" in dropped.problem[0]
     assert len(pd.read_csv(out/'classified.csv')) == 1499
-    for part in ['train', 'valid', 'test']:
-        assert len(pd.read_csv(out/f'{part}.csv')) == len(np.load(out/f'{part}_embeddings.npy'))
+    assert m['final_model']['rows'] == 'train+valid' and 'ridge on k-mer counts, k=4,5,6' in t['signals']['baselines']
 
 @pytest.fixture(scope='module')
 def cli_run(tmp_path_factory):
@@ -36,10 +35,12 @@ def cli_run(tmp_path_factory):
     ex.iloc[450:].to_excel(tmp/'plate2.xlsx', index=False)
     (tmp/'plates').mkdir()
     for f in ['plate1.xlsx', 'plate2.xlsx']: (tmp/f).rename(tmp/'plates'/f)
-    r = mtl('dna-train', tmp/'plates', '--sequence_col', 'Seq', '--id_col', 'name', '--vector_size', 16, '--epochs', 10,
+    r = mtl('dna-train', tmp/'plates', '--sequence_col', 'Seq', '--id_col', 'name', '--epochs', 6,
             '--out', tmp/'run', '--quiet')
     assert r.returncode == 0, r.stderr
     assert 'test  (stratified split' in r.stdout and 'class: macro_f1' in r.stdout
+    assert 'vs ridge on k-mer counts, k=4,5,6: r2=' in r.stdout and 'vs logistic regression on k-mer counts, k=4,5,6: macro_f1=' in r.stdout
+    assert 'saved model: refitted on train+valid rows' in r.stdout
     return tmp
 
 def test_dna_train_reads_a_folder_of_spreadsheets(cli_run):
@@ -88,3 +89,43 @@ def test_dna_train_errors_name_file_row_and_column(cli_run, tmp_path):
     r = mtl('dna-train', cli_run/'plates', '--sequence_col', 'Seq', '--out', cli_run/'run')
     assert r.returncode == 2 and 'output folder exists' in r.stderr
     assert (cli_run/'run'/'metrics.json').read_text() == before
+
+def test_dna_ism_command(cli_run, tmp_path):
+    seq = example_sequences(1, seed=21).sequence[0][:60]
+    r = mtl('dna-ism', cli_run/'run', seq, '--out', tmp_path/'ism.csv')
+    assert r.returncode == 0, r.stderr
+    t = pd.read_csv(tmp_path/'ism.csv')
+    assert len(t) == 60 * 3 * 3 and set(t.signal) == {'Signal-1', 'Signal-2', 'Signal-3'}
+    assert 'strongest substitution' in r.stdout
+    for s in ['Signal-1', 'Signal-2', 'Signal-3']: assert (tmp_path/f'ism_{s}.png').stat().st_size > 0
+    direct = mtl('dna-predict', cli_run/'run', _fasta(tmp_path, [seq[:9] + 'A' + seq[10:] if seq[9] != 'A' else seq[:9] + 'C' + seq[10:]]), '--out', tmp_path/'p.csv')
+    assert direct.returncode == 0, direct.stderr
+    mut = t[(t.position == 10) & (t.alt == ('A' if seq[9] != 'A' else 'C')) & (t.signal == 'Signal-1')]
+    assert abs(mut.mutant_pred.iat[0] - pd.read_csv(tmp_path/'p.csv')['Signal-1_pred'].iat[0]) < 1e-4
+    r = mtl('dna-ism', cli_run/'run', seq, '--out', tmp_path/'ism.csv')
+    assert r.returncode == 2 and 'exists; pass --overwrite' in r.stderr
+    r = mtl('dna-ism', cli_run/'run', 'ACGTXACGT', '--out', tmp_path/'x.csv')
+    assert r.returncode == 2 and "invalid character 'X' at position 5" in r.stderr and 'Traceback' not in r.stderr
+
+def _fasta(tmp_path, seqs):
+    (tmp_path/'m.fasta').write_text(''.join(f'>m{i}\n{s}\n' for i, s in enumerate(seqs)))
+    return tmp_path/'m.fasta'
+
+def test_dna_train_quantile_grouped_original(tmp_path):
+    ex = example_sequences(400, seed=6).assign(family=lambda d: np.arange(len(d)) % 20)
+    ex.loc[:9, 'Signal-3'] = np.nan   # not measured: masked, the rows still train the other signals
+    ex.to_csv(tmp_path/'s.csv', index=False)
+    r = mtl('dna-train', tmp_path/'s.csv', '--out', tmp_path/'q', '--design', 'original', '--vector_size', 8, '--epochs', 2,
+            '--thresholds', 'quantile', '--split', 'grouped', '--group_col', 'family', '--no_baselines', '--quiet')
+    assert r.returncode == 0, r.stderr
+    th = json.loads((tmp_path/'q'/'thresholds.json').read_text())
+    assert th['kind'] == 'quantile'
+    m = json.loads((tmp_path/'q'/'metrics.json').read_text())
+    assert m['split']['method'] == 'grouped' and m['split']['group_col'] == 'family' and 'final_model' not in m
+    split = pd.read_csv(tmp_path/'q'/'split.csv')
+    fam = ex.family.to_numpy()[split.row]
+    assert not set(fam[split.part == 'test']) & set(fam[split.part == 'train'])
+    assert pd.read_csv(tmp_path/'q'/'classified.csv')['class'].iloc[:10].isna().all()
+    r = mtl('dna-train', tmp_path/'s.csv', '--out', tmp_path/'k', '--k', 4)
+    assert r.returncode == 2 and '--k set(s) the Word2Vec features of --design original, not of --design cnn' in r.stderr
+    assert not (tmp_path/'k').exists()

@@ -10,7 +10,7 @@ from ..core import *
 from ..registry import Pipeline
 
 # %% auto #0
-__all__ = ['pipeline', 'dna_train_cli', 'dna_predict_cli', 'dna_demo_cli']
+__all__ = ['pipeline', 'dna_train_cli', 'dna_predict_cli', 'dna_ism_cli', 'dna_demo_cli']
 
 # %% ../../nbs/16_dna_commands.ipynb #511f76c5
 def _split_list(s): return [x.strip() for x in s.split(',') if x.strip()] if s else None
@@ -25,17 +25,23 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
                   id_col:str=None, # Column of ids, required with --fasta (default: ids are <file>:<row>)
                   sheet:str='0', # Excel sheet name or number
                   on_invalid:Param("raise: stop at bad rows; drop: drop them, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
-                  config:str=None, # YAML/JSON with dna_config settings: thresholds, features, split, model, train (default: the pipeline's defaults)
-                  k:int=None, # k-mer length (default 3)
-                  vector_size:int=None, # Word2Vec vector size (default 100)
-                  w2v_epochs:int=None, # Word2Vec epochs (default 10)
-                  pretrained:str=None, # word2vec file (binary or text) to use instead of training Word2Vec (default: train it on the training rows)
+                  config:str=None, # YAML/JSON with dna_config settings: design, thresholds, features, split, model, train (default: the pipeline's defaults)
+                  design:Param("cnn: convolutions on one-hot sequences; original: k-mer Word2Vec; kmer_counts: 4-6-mer counts (default cnn)", str, choices=['cnn', 'original', 'kmer_counts'])=None,
+                  thresholds:str=None, # 'quantile': each signal's quartiles over the training rows (default: the fixed thresholds of the config, or 0.5/1/1.5 and 0.1/0.25/0.5)
+                  group_col:str=None, # Column whose groups stay in one part of the split, or several joined by commas, e.g. enhancer,segment (default: sequence, so identical sequences stay together)
+                  split:Param("stratified: by class; grouped: whole groups of --group_col; random (default stratified)", str, choices=['stratified', 'grouped', 'random'])=None,
+                  refit:Param("After evaluation, save a model refitted on train+valid rows, or all rows; none: save the evaluated model (default train+valid for cnn, none otherwise)", str, choices=['train+valid', 'all', 'none'])=None,
+                  no_baselines:Param("Skip ridge and logistic regression on k-mer counts (default: fit and score them)", store_true)=False,
+                  k:int=None, # k-mer length of --design original (default 3)
+                  vector_size:int=None, # Word2Vec vector size of --design original (default 100)
+                  w2v_epochs:int=None, # Word2Vec epochs of --design original (default 10)
+                  pretrained:str=None, # word2vec file (binary or text) for --design original instead of training Word2Vec (default: train it on the training rows)
                   epochs:int=None, # Training epochs (default 50, with early stopping)
                   lr:float=None, # Maximum learning rate (default 0.003)
                   seed:int=None, # Seed of the split and the training (default 42)
                   overwrite:Param("Replace an existing output folder", store_true)=False,
                   quiet:Param("No progress bars", store_true)=False):
-    "Train the sequence pipeline (k-mer Word2Vec -> class A-D and three signals) on your spreadsheets."
+    "Train the sequence pipeline (a CNN on one-hot sequences, or the k-mer Word2Vec design -> class A-D and three signals) on your spreadsheets, next to k-mer baselines."
     from mtl_bio.runs import format_metrics
     from mtl_bio.dna.train import train_dna
     from mtl_bio.dna.predict import read_inputs
@@ -43,9 +49,17 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
     sig = _split_list(signals)
     if len(sig)!=3: raise input_error(f"--signals needs three column names, got {sig}", column='signals')
     cfg['signals'] = sig
+    w2v = {'--k': k, '--vector_size': vector_size, '--w2v_epochs': w2v_epochs, '--pretrained': pretrained}
+    if design: cfg['design'] = design
+    if cfg.get('design', 'cnn')!='original' and any(v is not None for v in w2v.values()):
+        raise input_error(f"{', '.join(n for n,v in w2v.items() if v is not None)} set(s) the Word2Vec features of --design original, not of --design {cfg.get('design', 'cnn')}", column='design')
+    if thresholds: cfg['thresholds'] = thresholds
+    if no_baselines: cfg['baselines'] = False
     override_config(cfg, [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),
                           ('features', 'epochs', w2v_epochs), ('features', 'pretrained', pretrained), ('train', 'epochs', epochs),
-                          ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)])
+                          ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None),
+                          ('split', 'group_col', group_col), ('split', 'method', split), ('train', 'refit', refit)])
+    if cfg.get('train', {}).get('refit')=='none': cfg['train']['refit'] = None
     data = list(data) if isinstance(data, (list, tuple)) else [data]
     out = out or str(Path('runs')/Path(data[0]).stem)
     check_out_dir(out, overwrite)
@@ -75,11 +89,43 @@ def dna_predict_cli(run:str, # Run folder of dna-train (or its model.pt)
     write_predictions(res, out, report, problems, 'sequences')
     return res
 
+# %% ../../nbs/16_dna_commands.ipynb #c95a0e19
+@call_parse
+def dna_ism_cli(run:str, # Run folder of dna-train (or its model.pt)
+                sequence:str, # The sequence to mutate, or a table/FASTA file holding it
+                id:str=None, # Which sequence of the file, by its id (default: the file's only sequence)
+                id_col:str=None, # Column of ids in a table (default: ids are <file>:<row>)
+                sequence_col:str='sequence', # Column of sequences in a table
+                out:str='ism.csv', # The table of substitution effects (CSV); one heatmap per signal is written next to it as <out>_<signal>.png
+                overwrite:Param("Replace existing output files", store_true)=False):
+    "In-silico mutagenesis: every single-base substitution of a sequence scored for each signal, as a table and heatmaps."
+    from mtl_bio.dna.predict import read_inputs, dna_predictor
+    from mtl_bio.dna.ism import ism, plot_ism
+    out = Path(out)
+    pred = dna_predictor(run)
+    plots = {s: out.with_name(f"{out.stem}_{s}.png") for s in pred.meta['signals']}
+    for f in [out, *plots.values()]:
+        if f.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=f)
+    seq = sequence
+    if Path(sequence).exists():
+        df, _ = read_inputs([sequence], sequence_col, [], id_col, None, '0', 'raise')
+        if id is not None: df = df[df.id.astype(str)==str(id)]
+        if len(df)!=1: raise input_error(f"{len(df)} sequences{' with id ' + repr(id) if id is not None else ''}; pick one with --id", file=sequence)
+        seq = df.sequence.iat[0]
+    tab = ism(pred, seq)
+    with atomic_write(out) as f: tab.to_csv(f, index=False)
+    for s, p in plots.items(): plot_ism(tab, s, p)
+    top = tab.loc[tab.delta.abs().groupby(tab.signal).idxmax()]
+    for r in top.itertuples(): print(f"{r.signal}: strongest substitution {r.wt}{r.position}{r.alt}, delta {r.delta:+.3f}")
+    print(f"{len(tab)} rows: {out}; heatmaps: {', '.join(map(str, plots.values()))}")
+    return tab
+
 # %% ../../nbs/16_dna_commands.ipynb #c6f97f92
 @call_parse
 def dna_demo_cli(out:str='runs/dna_demo', # Output folder of the run
                  n:int=3000, # Number of generated sequences
-                 epochs:int=50, # Training epochs (with early stopping)
+                 epochs:int=None, # Training epochs (default: the design's, 20 for cnn, 50 for original)
+                 design:Param("cnn, original or kmer_counts (default cnn)", str, choices=['cnn', 'original', 'kmer_counts'])='cnn',
                  seed:int=0, # Seed of the data, split and training
                  overwrite:Param("Replace an existing output folder", store_true)=False,
                  quiet:Param("No progress bars", store_true)=False):
@@ -88,7 +134,8 @@ def dna_demo_cli(out:str='runs/dna_demo', # Output folder of the run
     from mtl_bio.dna.example import example_sequences
     from mtl_bio.dna.train import train_dna
     df = example_sequences(n, seed=seed)
-    cfg = {'split': {'seed': seed}, 'train': {'epochs': epochs, 'seed': seed, 'quiet': quiet}}
+    cfg = {'design': design, 'split': {'seed': seed}, 'train': {'seed': seed, 'quiet': quiet}}
+    if epochs is not None: cfg['train']['epochs'] = epochs
     res = train_dna(df, out, cfg, overwrite=overwrite, source='example_sequences')
     with atomic_write(Path(out)/'example_data.csv') as f: df.to_csv(f, index=False)
     print(format_metrics(res.metrics))
@@ -100,5 +147,6 @@ pipeline = Pipeline('dna', 'Sequences with three signals (DNA/RNA)',
     commands={
     'dna-train': 'mtl_bio.dna.commands:dna_train_cli',
     'dna-predict': 'mtl_bio.dna.commands:dna_predict_cli',
-    'dna-demo': 'mtl_bio.dna.commands:dna_demo_cli'},
-    modules=('mtl_bio.dna.predict',))
+    'dna-demo': 'mtl_bio.dna.commands:dna_demo_cli',
+    'dna-ism': 'mtl_bio.dna.commands:dna_ism_cli'},
+    modules=('mtl_bio.dna.predict', 'mtl_bio.dna.cnn', 'mtl_bio.dna.kmers'))

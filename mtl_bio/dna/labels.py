@@ -10,7 +10,7 @@ from ..core import *
 
 # %% auto #0
 __all__ = ['LABELS', 'DEFAULT_THRESHOLDS', 'CLASSES', 'check_thresholds', 'signal_labels', 'classify', 'resolve_thresholds',
-           'assign_classes']
+           'assign_classes', 'quantile_thresholds']
 
 # %% ../../nbs/11_dna_labels.ipynb #82f6174b
 LABELS = ('low', 'middle', 'high', 'very high')
@@ -35,38 +35,43 @@ def check_thresholds(thresholds:dict, # Signal name -> (t1, t2, t3)
     return out
 
 # %% ../../nbs/11_dna_labels.ipynb #d76c14c1
-def signal_labels(x, # Signal values
+def signal_labels(x, # Signal values (NaN: not measured)
                   thresholds, # (t1, t2, t3)
                  )->np.ndarray:
-    "The label of each value: low (< t1), middle (t1..< t2), high (t2..t3), very high (> t3)."
+    "The label of each value: low (< t1), middle (t1..< t2), high (t2..t3), very high (> t3); None where the value is missing."
     x = np.asarray(x, dtype=np.float64)
-    if np.isnan(x).any(): raise MtlBioError(f"{int(np.isnan(x).sum())} missing signal value(s): labels need every value (see `load_sequences`)")
     t1, t2, t3 = thresholds
     idx = np.where(x > t3, 3, np.searchsorted([t1, t2], x, side='right'))
-    return np.array(LABELS, dtype=object)[idx]
+    out = np.array(LABELS, dtype=object)[np.where(np.isnan(x), 0, idx)]
+    out[np.isnan(x)] = None
+    return out
 
 # %% ../../nbs/11_dna_labels.ipynb #a6422d34
 CLASSES = ('A', 'B', 'C', 'D')
 
 # %% ../../nbs/11_dna_labels.ipynb #24adab92
-def classify(labels, # (rows, 3) signal labels
+def classify(labels, # (rows, 3) signal labels; None where a signal was not measured
             )->np.ndarray:
-    "Class A/B/C/D of each row of three signal labels."
+    "Class A/B/C/D of each row of three signal labels; None for a row with a missing label."
     labels = np.asarray(labels, dtype=object)
     if labels.ndim!=2 or labels.shape[1]!=3: raise MtlBioError(f"classify needs three signal labels per row, got shape {labels.shape}")
-    bad = ~np.isin(labels, LABELS)
+    gone = np.array([[l is None for l in r] for r in labels], dtype=bool).reshape(labels.shape)
+    bad = ~np.isin(labels, LABELS) & ~gone
     if bad.any(): raise MtlBioError(f"unknown signal label {labels[bad][0]!r}; labels are {LABELS}")
     n = {l: (labels==l).sum(1) for l in LABELS}
     d = (n['very high']>0) | (n['high']==3)
     a = n['low']==3
     b = ((n['low']==2) & (n['middle']==1)) | ((n['middle']==2) & (n['low']==1))
-    return np.select([d, a, b], ['D', 'A', 'B'], 'C').astype(object)
+    out = np.select([d, a, b], ['D', 'A', 'B'], 'C').astype(object)
+    out[gone.any(1)] = None
+    return out
 
 # %% ../../nbs/11_dna_labels.ipynb #10dd6f74
 def resolve_thresholds(signals:list, # Signal column names, in order
                        thresholds=None, # dict by name, or a list of (t1, t2, t3) in signal order; None: the defaults
                       )->dict:
     "Thresholds for each of `signals`: given ones, else the defaults (by name, or by position for renamed signals)."
+    if isinstance(thresholds, str): raise input_error(f"thresholds {thresholds!r}: give 'quantile' to train_dna, or numbers here", column='thresholds')
     if isinstance(thresholds, (list, tuple)):
         if len(thresholds)!=len(signals): raise input_error(f"{len(thresholds)} threshold triples for {len(signals)} signals", column='thresholds')
         thresholds = dict(zip(signals, thresholds))
@@ -80,13 +85,31 @@ def assign_classes(df:pd.DataFrame, # Table with numeric signal columns
                    thresholds=None, # See resolve_thresholds
                    file=None, # Where the table came from, for messages
                   )->pd.DataFrame:
-    "A copy of `df` with one label column per signal and the `class` column."
+    "A copy of `df` with one label column per signal and the `class` column (None where a signal is missing)."
     signals = list(signals or DEFAULT_THRESHOLDS)
     if len(signals)!=3: raise input_error(f"the class rules need exactly three signals, got {signals}", column='signals')
     check_columns(df, signals, file)
     th = resolve_thresholds(signals, thresholds)
     out = df.copy()
-    numeric_matrix(df, signals, file)   # names the row of a missing or non-numeric value
-    for s in signals: out[f'{s}_label'] = signal_labels(pd.to_numeric(df[s]).to_numpy(np.float64), th[s])
+    X = numeric_matrix(df, signals, file, allow_nan=True)   # names the row of a non-numeric value
+    for j,s in enumerate(signals): out[f'{s}_label'] = signal_labels(X[:, j], th[s])
     out['class'] = classify(out[[f'{s}_label' for s in signals]].to_numpy())
     return out
+
+# %% ../../nbs/11_dna_labels.ipynb #9c33f8fa
+def quantile_thresholds(df:pd.DataFrame, # Table with the signal columns
+                        signals:list, # The three signal columns
+                        rows=None, # Row positions to take the quartiles over (the training rows); default all
+                        q=(0.25, 0.5, 0.75), # The three quantiles
+                        file=None, # Where the table came from, for messages
+                       )->dict:
+    "Each signal's quantiles q over rows, as thresholds {signal: (t1, t2, t3)}."
+    X = numeric_matrix(df, signals, file, allow_nan=True)
+    if rows is not None: X = X[np.asarray(rows)]
+    out = {}
+    for j,s in enumerate(signals):
+        v = X[:, j][~np.isnan(X[:, j])]
+        if len(v) < 4: raise input_error(f"only {len(v)} measured value(s) in the training rows: too few for quantile thresholds", file=file, column=s)
+        out[s] = tuple(float(x) for x in np.quantile(v, q))
+    try: return check_thresholds(out, signals)
+    except MtlBioError as ex: raise input_error(f"quantile thresholds {ex}: too many tied values; give thresholds instead", file=file) from None

@@ -64,16 +64,20 @@ def _fasta_part(fasta, tables:list, signal_cols:list, id_col:str)->tuple:
     return df, df['sequence'].tolist(), problems
 
 # %% ../../nbs/10_dna_load.ipynb #271c3564
-def _signal_problems(df:pd.DataFrame, signal_cols:list)->list:
-    "A problem per missing, infinite or non-numeric signal value; the signal columns become floats in place"
-    problems = []
+def _signal_problems(df:pd.DataFrame, signal_cols:list, missing:str='raise')->list:
+    "A problem per infinite or non-numeric signal value, and per missing one (missing='raise') or per row missing all of them (missing='mask'); the signal columns become floats in place"
+    problems, absent = [], np.ones(len(df), bool)
     for c in signal_cols:
         v = pd.to_numeric(df[c], errors='coerce')
+        gone = np.array([is_missing(x) for x in df[c]], dtype=bool)
+        absent &= gone
         for i in np.flatnonzero(v.isna().to_numpy() | np.isinf(v.to_numpy(dtype=float))):
+            if gone[i] and missing=='mask': continue
             x = df[c].iat[i]
-            msg = ('missing value' if is_missing(x) else "infinite value" if np.isinf(v.iat[i]) else f"value {x!r} is not a number")
+            msg = ('missing value' if gone[i] else "infinite value" if np.isinf(v.iat[i]) else f"value {x!r} is not a number")
             problems.append(_problem(df, i, c, msg))
         df[c] = v.astype(float)
+    if missing=='mask' and signal_cols: problems += [_problem(df, i, signal_cols[0], f"no signal value in any of {', '.join(signal_cols)}") for i in np.flatnonzero(absent)]
     return problems
 
 # %% ../../nbs/10_dna_load.ipynb #64c02558
@@ -100,9 +104,11 @@ def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv
                    sheet=0, # Excel sheet name or number
                    on_invalid:str='raise', # 'raise': any problem is an error; 'drop': drop those rows and report them
                    report=None, # Write the problems table (CSV) here
+                   missing_signals:str='mask', # 'mask': an empty signal value is allowed (that signal is masked in training; the row's class is unknown), a row with none is a problem; 'raise': every empty value is a problem
                   )->tuple:
     "Read, combine and check sequence data; return (table, problems)."
     if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
+    if missing_signals not in ('mask', 'raise'): raise MtlBioError(f"missing_signals must be 'mask' or 'raise', not {missing_signals!r}")
     signal_cols = list(signal_cols or [])
     if fasta is not None and signal_cols and not id_col: raise MtlBioError("joining a FASTA file to a table of signals needs id_col, the id column of the table")
     tables = []
@@ -117,7 +123,7 @@ def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv
     df['sequence'] = clean_sequences(raw)
     seq_col = 'sequence' if fasta is not None else sequence_col
     problems += [_problem(df, i, seq_col, m) for i,m in enumerate(sequence_problems(df.sequence.tolist(), raw)) if m]
-    problems += _signal_problems(df, signal_cols)
+    problems += _signal_problems(df, signal_cols, missing_signals)
     df, problems = _settle_problems(df, problems, on_invalid, report)
     front = ['id', 'sequence', *signal_cols]
     return df[front + [c for c in df.columns if c not in front]], problems
