@@ -41,6 +41,7 @@ def cli_run(tmp_path_factory):
     assert 'test  (stratified split' in r.stdout and 'class: macro_f1' in r.stdout
     assert 'vs ridge on k-mer counts, k=4,5,6: r2=' in r.stdout and 'vs logistic regression on k-mer counts, k=4,5,6: macro_f1=' in r.stdout
     assert 'saved model: refitted on train+valid rows' in r.stdout
+    assert 'thresholds (fixed): Signal-1 0.5, 1, 1.5; Signal-2 0.1, 0.25, 0.5' in r.stdout
     return tmp
 
 def test_dna_train_reads_a_folder_of_spreadsheets(cli_run):
@@ -118,6 +119,7 @@ def test_dna_train_quantile_grouped_original(tmp_path):
     r = mtl('dna-train', tmp_path/'s.csv', '--out', tmp_path/'q', '--design', 'original', '--vector_size', 8, '--epochs', 2,
             '--thresholds', 'quantile', '--split', 'grouped', '--group_col', 'family', '--no_baselines', '--quiet')
     assert r.returncode == 0, r.stderr
+    assert "thresholds (the training rows' quartiles): Signal-1 " in r.stdout
     th = json.loads((tmp_path/'q'/'thresholds.json').read_text())
     assert th['kind'] == 'quantile'
     m = json.loads((tmp_path/'q'/'metrics.json').read_text())

@@ -10,10 +10,16 @@ from ..core import *
 from ..registry import Pipeline
 
 # %% auto #0
-__all__ = ['pipeline', 'dna_train_cli', 'dna_predict_cli', 'dna_ism_cli', 'dna_demo_cli']
+__all__ = ['pipeline', 'thresholds_line', 'dna_train_cli', 'dna_predict_cli', 'dna_ism_cli', 'dna_demo_cli']
 
 # %% ../../nbs/16_dna_commands.ipynb #511f76c5
 def _split_list(s): return [x.strip() for x in s.split(',') if x.strip()] if s else None
+
+# %% ../../nbs/16_dna_commands.ipynb #f39b7644
+def thresholds_line(meta:dict)->str:
+    "What a run's class thresholds were: fixed, or the training rows' quartiles, with their values"
+    what = "the training rows' quartiles" if meta.get('thresholds_kind')=='quantile' else 'fixed'
+    return f"thresholds ({what}): " + '; '.join(f"{s} {', '.join(f'{x:.3g}' for x in t)}" for s,t in meta['thresholds'].items())
 
 # %% ../../nbs/16_dna_commands.ipynb #93c37bb2
 @call_parse
@@ -66,7 +72,7 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
     df, dropped = read_inputs(data, sequence_col, sig, id_col, fasta, sheet, on_invalid)
     if len(dropped): print(f"dropped {len(dropped)} problem row(s); listed in {Path(out)/'dropped_rows.csv'}")
     res = train_dna(df, out, cfg, dropped=dropped, overwrite=overwrite, source=data[0] if len(data)==1 else None, config_source=config)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}")
+    print(format_metrics(res.metrics)); print(thresholds_line(res.predictor.meta)); print(f"run folder: {out}")
     return res
 
 # %% ../../nbs/16_dna_commands.ipynb #13d3a9a8

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_dna_train.ipynb #590ed5b5
 from __future__ import annotations
-import copy
+import copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
@@ -146,6 +146,8 @@ def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three
     else: th = dna['thresholds']
     lab = assign_classes(df, dna['signals'], th, source)
     counts = lab['class'].value_counts()
+    if how=='fixed' and len(lab) and counts.max() > 0.6*counts.sum():
+        warnings.warn(f"{source or 'the data'}: the fixed thresholds put {counts.max()/counts.sum():.0%} of the rows in class {counts.idxmax()}; for signals on another scale use thresholds: quantile (--thresholds quantile)")
     if len(counts) < 2 or counts.min() < 2:
         raise input_error(f"class counts {counts.to_dict()}: the split needs at least two classes with two or more rows each (is the data, or are the thresholds, right?)", file=source)
     export = lambda folder, **kw: _dna_export(folder, dna['signals'], th, how, dropped, **kw)
