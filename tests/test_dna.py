@@ -105,6 +105,8 @@ def test_dna_ism_command(cli_run, tmp_path):
     assert abs(mut.mutant_pred.iat[0] - pd.read_csv(tmp_path/'p.csv')['Signal-1_pred'].iat[0]) < 1e-4
     r = mtl('dna-ism', cli_run/'run', seq, '--out', tmp_path/'ism.csv')
     assert r.returncode == 2 and 'exists; pass --overwrite' in r.stderr
+    r = mtl('dna-ism', cli_run/'run', tmp_path/'seqs.fasta', '--out', tmp_path/'x.csv')
+    assert r.returncode == 2 and "seqs.fasta': no such file" in r.stderr
     r = mtl('dna-ism', cli_run/'run', 'ACGTXACGT', '--out', tmp_path/'x.csv')
     assert r.returncode == 2 and "invalid character 'X' at position 5" in r.stderr and 'Traceback' not in r.stderr
 

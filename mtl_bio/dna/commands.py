@@ -113,6 +113,8 @@ def dna_ism_cli(run:str, # Run folder of dna-train (or its model.pt)
     for f in [out, *plots.values()]:
         if f.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=f)
     seq = sequence
+    if not Path(sequence).exists() and any(ch in sequence for ch in './\\'):
+        raise input_error("no such file (and not a sequence: it has '.', '/' or '\\' in it)", file=sequence)
     if Path(sequence).exists():
         df, _ = read_inputs([sequence], sequence_col, [], id_col, None, '0', 'raise')
         if id is not None: df = df[df.id.astype(str)==str(id)]
