@@ -57,6 +57,10 @@ def numeric_matrix(df, # The table
     import pandas as pd
     cols = list(cols)
     check_columns(df, cols, file)
+    sub = df[cols]
+    if all(pd.api.types.is_numeric_dtype(t) for t in sub.dtypes):   # one conversion for the common case; any problem is named below
+        v = sub.to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.isfinite(v).all() or (allow_nan and not np.isinf(v).any()): return v.astype(np.float32)
     out = np.empty((len(df), len(cols)), dtype=np.float32)
     for j,c in enumerate(cols):
         v = pd.to_numeric(df[c], errors='coerce').to_numpy(dtype=np.float64)
