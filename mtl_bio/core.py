@@ -60,7 +60,7 @@ def numeric_matrix(df, # The table
     sub = df[cols]
     if all(pd.api.types.is_numeric_dtype(t) for t in sub.dtypes):   # one conversion for the common case; any problem is named below
         v = sub.to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isfinite(v).all() or (allow_nan and not np.isinf(v).any()): return v.astype(np.float32)
+        if np.isfinite(v).all() or (allow_nan and not np.isinf(v).any()): return v.astype(np.float32, order='C')   # row-major, as below: sums then do not depend on how pandas stored the table
     out = np.empty((len(df), len(cols)), dtype=np.float32)
     for j,c in enumerate(cols):
         v = pd.to_numeric(df[c], errors='coerce').to_numpy(dtype=np.float64)
