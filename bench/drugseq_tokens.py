@@ -5,7 +5,9 @@ DRUG-seq Transformer, on CPU.
    training step = forward + loss + backward + AdamW step. Each tokenisation runs in its own process so that its peak
    resident memory (ru_maxrss) is its own; the increase over the resident memory just before the first batch is the
    training step's own peak. The modules are fitted (`gene_modules`) on the first 614 wells, outside the timing.
-2. Validation loss where the per-gene baseline is affordable: 256 genes, the pipeline's 80/20 split and training,
+2. The module tokens fitted on 96, 384 and 768 training wells: the token count (ceil(genes / 16) whatever the wells), time
+   and memory per training batch.
+3. Validation loss where the per-gene baseline is affordable: 256 genes, the pipeline's 80/20 split and training,
    the same number of epochs for both, one run per training seed (the seed varies initialisation, dropout and
    batch order; the split stays the pipeline's).
 
@@ -13,12 +15,13 @@ DRUG-seq Transformer, on CPU.
     python bench/drugseq_tokens.py --gene_batches 2 --epochs 10 --train_seeds 614
     python bench/drugseq_tokens.py --skip_speed --seed 1         # validation loss on another generated screen
     python bench/drugseq_tokens.py --skip_speed --pbmc --train_seeds 614   # ... on the PBMC demonstration's 256 most variable genes
+    python bench/drugseq_tokens.py --wells_only                             # only the token count, time and memory at 96, 384 and 768 training wells
 """
 import argparse, json, resource, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 
-def step_bench(tokens, n_genes, n_batches, bs, threads):
+def step_bench(tokens, n_genes, n_batches, bs, threads, fit_wells=614):
     import torch
     from mtl_bio.core import set_seed
     from mtl_bio.model import build_model
@@ -33,7 +36,9 @@ def step_bench(tokens, n_genes, n_batches, bs, threads):
     ys = [t.encode(ex.obs) for t in tasks]
     set_seed(0)
     mcfg = drugseq_model_config(n_genes, tokens=tokens)
-    if tokens=='module': mcfg['encoder']['modules'] = gene_modules(X[:614], mcfg['encoder']['module_size']).tolist()
+    if tokens=='module':
+        mcfg['encoder']['module_size'] = 16
+        mcfg['encoder']['modules'] = gene_modules(X[:fit_wells], 16).tolist()   # fitted on the training wells only
     model = build_model(tasks, n_genes, **mcfg).train()
     loss = mtl_loss(tasks, ys)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
@@ -41,13 +46,13 @@ def step_bench(tokens, n_genes, n_batches, bs, threads):
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times = []
     for _ in range(n_batches):
-        idx = rng.choice(len(X), bs, replace=False)
+        idx = rng.choice(fit_wells, bs, replace=False)   # batches of training wells
         xb = torch.tensor(X[idx], dtype=torch.float32); yb = [torch.tensor(y[idx]) for y in ys]
         t0 = time.perf_counter()
         opt.zero_grad(); l = loss(model(xb), *yb); l.backward(); opt.step()
         times.append(time.perf_counter() - t0)
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {'tokens': tokens, 'n_tokens': model.encoder.n_tokens, 'batch_s': times, 'median_s': float(np.median(times)),
+    return {'tokens': tokens, 'fit_wells': fit_wells, 'n_tokens': model.encoder.n_tokens, 'batch_s': times, 'median_s': float(np.median(times)),
             'peak_rss_mb': rss1/1024, 'step_peak_mb': (rss1-rss0)/1024}
 
 def small_screen(n_genes, seed, pbmc):
@@ -87,16 +92,18 @@ if __name__=='__main__':
     ap.add_argument('--train_seeds', type=int, nargs='+', default=[614, 615, 616], help='one validation-loss run per training seed')
     ap.add_argument('--pbmc', action='store_true', help='compare validation loss on the PBMC demonstration (scanpy) instead of a generated screen')
     ap.add_argument('--skip_speed', action='store_true', help='only the validation-loss comparison')
-    ap.add_argument('--_child', nargs=2)
+    ap.add_argument('--wells_only', action='store_true', help='only the token count, time and memory by training wells')
+    ap.add_argument('--wells', type=int, nargs='*', default=[96, 384, 768], help='module tokens fitted on this many training wells (token count, time and memory per batch)')
+    ap.add_argument('--_child', nargs=3)
     a = ap.parse_args()
     if a._child:
-        tokens, n = a._child
-        print(json.dumps(step_bench(tokens, a.genes, int(n), a.bs, a.threads))); sys.exit()
+        tokens, n, fit = a._child
+        print(json.dumps(step_bench(tokens, a.genes, int(n), a.bs, a.threads, int(fit)))); sys.exit()
     names = {'gene': 'per-gene (original)', 'module': 'module (library default)', 'patch': 'patch'}
-    if not a.skip_speed:
+    if not (a.skip_speed or a.wells_only):
         runs = {}
         for tokens, n in (('gene', a.gene_batches), ('module', a.fast_batches), ('patch', a.fast_batches)):
-            cmd = [sys.executable, __file__, '--_child', tokens, str(n), '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
+            cmd = [sys.executable, __file__, '--_child', tokens, str(n), '614', '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
             runs[tokens] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         g = runs['gene']
         print(f"training step, batch {a.bs}, 768 x {a.genes} generated screen, CPU ({a.threads} threads):")
@@ -107,6 +114,14 @@ if __name__=='__main__':
             r = runs[k]
             print(f"{names[k]} vs per-gene: speed-up per batch {g['median_s']/r['median_s']:.0f}x   peak RSS ratio {g['peak_rss_mb']/r['peak_rss_mb']:.1f}x   "
                   f"step peak ratio {g['step_peak_mb']/max(r['step_peak_mb'], 1):.1f}x")
+    if a.wells and not a.skip_speed:
+        print(f"\nmodule tokens by the number of training wells they are fitted on (768 x {a.genes} generated screen, batch {a.bs}, {a.fast_batches} batches timed):")
+        print(f"{'training wells':>15s}{'tokens':>8s}{'median s/batch':>16s}{'peak RSS MB':>13s}{'step peak MB':>14s}")
+        for w in a.wells:
+            cmd = [sys.executable, __file__, '--_child', 'module', str(a.fast_batches), str(w), '--genes', str(a.genes), '--bs', str(a.bs), '--threads', str(a.threads)]
+            r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+            print(f"{w:>15d}{r['n_tokens']:>8d}{r['median_s']:>16.3f}{r['peak_rss_mb']:>13.0f}{r['step_peak_mb']:>14.0f}")
+    if a.wells_only: sys.exit()
     ex = small_screen(a.small_genes, a.seed, a.pbmc)
     v = valid_loss(ex, a.epochs, a.train_seeds)
     print(f"\nvalidation loss, {ex.source}: {ex.n_wells} wells x {len(ex.genes)} genes, 80/20 stratified split (seed 614), {a.epochs} epochs of fit_one_cycle, training seeds {a.train_seeds}:")

@@ -14,7 +14,7 @@ from .tasks import *
 # %% auto #0
 __all__ = ['PARTS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level', 'iterative_assign',
            'split_stratified', 'split_multilabel', 'split_grouped', 'make_split', 'cv_folds', 'save_split',
-           'load_split', 'MultiTaskDataset', 'mtl_dataloaders']
+           'load_split', 'LazyRows', 'MultiTaskDataset', 'mtl_dataloaders']
 
 # %% ../nbs/02_data.ipynb #c44c0105
 def synthetic_multitask(n_rows:int=4000, # Number of rows
@@ -215,14 +215,37 @@ def load_split(path)->dict:
     if bad.any(): raise input_error(f"unknown part {df.part[bad].iloc[0]!r}", file=path, column='part', row=int(np.flatnonzero(bad)[0]))
     return {p: np.sort(df.row[df.part==p].to_numpy()) for p in PARTS}
 
+# %% ../nbs/02_data.ipynb #2e40a4d4
+class LazyRows:
+    "Model inputs whose rows are computed on request: subclasses give `__len__`, `n_cols` and `rows(idx)`."
+    n_cols:int = 0
+    def __len__(self)->int: raise NotImplementedError
+    def rows(self, idx:np.ndarray)->np.ndarray: raise NotImplementedError   # float32, len(idx) x n_cols
+    @property
+    def shape(self)->tuple: return (len(self), self.n_cols)
+    def take(self, idx)->LazyRows:
+        "A view of the rows `idx`, computed only when asked for"
+        return _RowView(self, np.asarray(idx, dtype=np.int64))
+    def __getitem__(self, i):
+        if isinstance(i, (int, np.integer)): return self.rows(np.array([i]))[0]
+        return self.rows(np.arange(len(self))[i] if isinstance(i, slice) else np.asarray(i))
+    def __array__(self, dtype=None, copy=None):
+        a = self.rows(np.arange(len(self)))   # every row, densely: only for inputs that fit in memory
+        return a if dtype is None else a.astype(dtype)
+
+class _RowView(LazyRows):
+    def __init__(self, base:LazyRows, idx:np.ndarray): self.base, self.idx, self.n_cols = base, idx, base.n_cols
+    def __len__(self): return len(self.idx)
+    def rows(self, idx): return self.base.rows(self.idx[np.asarray(idx, dtype=np.int64)])
+
 # %% ../nbs/02_data.ipynb #daf69adb
 def _tensor(a):
-    if isinstance(a, torch.Tensor): return a
+    if isinstance(a, (torch.Tensor, LazyRows)): return a
     a = np.asarray(a)
     return torch.from_numpy(a if a.dtype!=np.float64 else a.astype(np.float32))
 
 class MultiTaskDataset(torch.utils.data.Dataset):
-    "Rows of inputs `x` (an array, or a tuple of arrays) with one target array per task."
+    "Rows of inputs `x` (an array, `LazyRows`, or a tuple of them) with one target array per task."
     def __init__(self, x, targets:list):
         self.xs = tuple(map(_tensor, x)) if isinstance(x, (tuple, list)) else (_tensor(x),)
         self.ys = [_tensor(t) for t in targets]
@@ -230,11 +253,11 @@ class MultiTaskDataset(torch.utils.data.Dataset):
         if len(n)!=1: raise MtlBioError(f"inputs and targets have different numbers of rows: {sorted(n)}")
         self.n_inp = len(self.xs)
     def __len__(self): return len(self.xs[0])
-    def __getitem__(self, i): return tuple(a[i] for a in self.xs) + tuple(y[i] for y in self.ys)
+    def __getitem__(self, i): return tuple(torch.from_numpy(a[i]) if isinstance(a, LazyRows) else a[i] for a in self.xs) + tuple(y[i] for y in self.ys)
     def subset(self, idx):
         "The rows `idx` as a new dataset"
         idx = torch.as_tensor(np.asarray(idx), dtype=torch.long)
-        return MultiTaskDataset(tuple(a[idx] for a in self.xs), [y[idx] for y in self.ys])
+        return MultiTaskDataset(tuple(a.take(idx.numpy()) if isinstance(a, LazyRows) else a[idx] for a in self.xs), [y[idx] for y in self.ys])
 
 # %% ../nbs/02_data.ipynb #2b0a71e7
 def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)

@@ -126,7 +126,7 @@ def merge_config(defaults:dict, # A pipeline's default sections
 
 # %% ../nbs/08_runs.ipynb #0aacc165
 @torch.no_grad()
-def predict_outputs(model:torch.nn.Module, x, # Inputs (array or tuple of arrays)
+def predict_outputs(model:torch.nn.Module, x, # Inputs (array, LazyRows, or tuple of them)
                     tasks:list, bs:int=512, device=None,
                     latent:bool=False, # Also return the latent vectors
                    ):
@@ -136,7 +136,7 @@ def predict_outputs(model:torch.nn.Module, x, # Inputs (array or tuple of arrays
     model.eval()
     outs, zs = [[] for _ in tasks], []
     for i in range(0, len(ds), bs):
-        xb = tuple(a[i:i+bs].to(device) for a in ds.xs)
+        xb = tuple((torch.from_numpy(a[i:i+bs]) if isinstance(a, LazyRows) else a[i:i+bs]).to(device) for a in ds.xs)
         ob, z = model.outputs_latent(*xb)
         for j,(t,o) in enumerate(zip(tasks, ob)): outs[j].append(activation(t, o).float().cpu())
         if latent: zs.append(z.float().cpu())

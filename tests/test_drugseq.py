@@ -33,10 +33,10 @@ def _check_exports(folder, n_wells, n_genes, latent=32, scores=('pseudotime_z', 
 def test_tutorial_generated(tmp_path):
     "The planted strong perturbers lead the DMSO-distance ranking and the programme genes the gene importance"
     pm.execute_notebook(str(NB), str(tmp_path/'out.ipynb'), kernel_name='python3', progress_bar=False,
-                        parameters={'out_dir': str(tmp_path/'nb'), 'n_wells': 240, 'n_genes': 200, 'epochs': 30, 'embedding': 'pca'})
+                        parameters={'out_dir': str(tmp_path/'nb'), 'n_wells': 240, 'n_plate': 96, 'n_genes': 200, 'epochs': 30, 'embedding': 'pca'})
     run = tmp_path/'nb'/'run'
     from mtl_bio.drugseq.data import example_screen
-    ex = example_screen(240, 200, seed=0)
+    ex = example_screen(240 + 96, 200, seed=0)   # the tutorial trains on the first 240 wells and scores the other 96 as a new plate
     w, c, g = _check_exports(run, 240, 200)
     assert g.module.notna().all() and g.module.nunique() < 200   # the default tokenisation's co-expression module of each gene
     assert set(c.compound.head(len(ex.info['strong']))) == set(ex.info['strong'])
@@ -50,6 +50,8 @@ def test_tutorial_generated(tmp_path):
     h = pd.read_csv(run/'history.csv')
     assert len(h) == 30 and {'train_activation_loss', 'valid_activation_loss', 'valid_scores_loss', 'valid_activated_loss'} <= set(h.columns)
     assert (tmp_path/'nb'/'exports'/'wells.csv').exists()   # the --skip_train cell ran
+    _check_exports(tmp_path/'nb'/'plate_scored', 96, 200)   # the new plate, scored without labels
+    assert (tmp_path/'nb'/'plate_scored'/'screen.h5ad').exists() and (tmp_path/'nb'/'plate_umap.png').exists()   # ... and its scanpy UMAP
 
 def test_cli_train_skip_train_round_trip(tmp_path):
     ex, folder = _screen(tmp_path)
@@ -68,6 +70,16 @@ def test_cli_train_skip_train_round_trip(tmp_path):
     assert pd.read_csv(tmp_path/'run'/'gene_importance.csv').gene.tolist() == pd.read_csv(tmp_path/'again'/'gene_importance.csv').gene.tolist()
     m = json.loads((tmp_path/'again'/'metrics.json').read_text())
     assert m['split']['test'] == 240 and 'activated' in m['test']
+    # the same wells as an unlabelled plate: drugseq-predict gives the training run's predictions; a missing gene is named
+    plate = tmp_path/'plate'; shutil.copytree(folder, plate)
+    (plate/'scores_3_z.csv').unlink(); (plate/'labels_cls.csv').unlink()
+    r = mtl('drugseq-predict', tmp_path/'run', plate, '--out', tmp_path/'scored', '--embedding', 'pca')
+    assert r.returncode == 0, r.stderr
+    p = pd.read_csv(tmp_path/'scored'/'wells.csv')
+    np.testing.assert_allclose(p.activation_pred, a.activation_pred, atol=1e-4); assert 'label' not in p and not (tmp_path/'scored'/'metrics.json').exists()
+    pd.read_csv(plate/'expr_mat.csv').drop(columns=['G0042']).to_csv(plate/'expr_mat.csv', index=False)
+    r = mtl('drugseq-predict', tmp_path/'run', plate, '--out', tmp_path/'cut')
+    assert r.returncode == 2 and "1 of the 200 genes the model reads are not in the expression matrix: ['G0042']" in r.stderr and not (tmp_path/'cut').exists()
     # the per-gene tokenisation through the same command
     r = mtl('drugseq-train', folder, '--out', tmp_path/'gene', '--epochs', '1', '--tokens', 'gene', '--embedding', 'pca', '--quiet')
     assert r.returncode == 0, r.stderr

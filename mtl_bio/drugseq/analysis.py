@@ -12,7 +12,8 @@ from ..core import *
 from ..plots import finish_figure
 
 # %% auto #0
-__all__ = ['dmso_distances', 'compound_table', 'grad_x_input', 'gene_importance', 'embed_2d', 'plot_latent']
+__all__ = ['dmso_distances', 'compound_table', 'grad_x_input', 'rank_genes', 'gene_importance', 'grad_x_input_means', 'embed_2d',
+           'plot_latent']
 
 # %% ../../nbs/32_drugseq_analysis.ipynb #39c905df
 def dmso_distances(Z:np.ndarray, # Latent vectors, wells x latent
@@ -58,14 +59,31 @@ def grad_x_input(model:torch.nn.Module, X:np.ndarray, # Model inputs, wells x ge
         res.append((g*x).detach().float().cpu().numpy() * scale)
     return np.concatenate(res)
 
-# %% ../../nbs/32_drugseq_analysis.ipynb #cf0a5da8
-def gene_importance(gxi:np.ndarray, # From grad_x_input, wells x genes
-                    genes:list)->pd.DataFrame:
-    "Genes ranked by the mean absolute Gradient x Input over wells, with the signed mean."
-    t = pd.DataFrame({'gene': list(genes), 'mean_abs_grad_x_input': np.abs(gxi).mean(0), 'mean_grad_x_input': gxi.mean(0)})
+# %% ../../nbs/32_drugseq_analysis.ipynb #60a503db
+def rank_genes(mean_abs:np.ndarray, # Mean absolute Gradient x Input per gene
+               mean:np.ndarray, # Signed mean per gene
+               genes:list)->pd.DataFrame:
+    "Genes ranked by the mean absolute Gradient x Input, with the signed mean."
+    t = pd.DataFrame({'gene': list(genes), 'mean_abs_grad_x_input': mean_abs, 'mean_grad_x_input': mean})
     t = t.sort_values('mean_abs_grad_x_input', ascending=False, kind='stable').reset_index(drop=True)
     t.insert(0, 'rank', np.arange(1, len(t)+1))
     return t
+
+# %% ../../nbs/32_drugseq_analysis.ipynb #86edf416
+def gene_importance(gxi:np.ndarray, # From grad_x_input, wells x genes
+                    genes:list)->pd.DataFrame:
+    "Genes ranked by the mean absolute Gradient x Input over wells, with the signed mean."
+    return rank_genes(np.abs(gxi).mean(0), gxi.mean(0), genes)
+
+# %% ../../nbs/32_drugseq_analysis.ipynb #d4194af3
+def grad_x_input_means(model:torch.nn.Module, X, # Model inputs, wells x genes: an array or LazyRows
+                       output:int, column:int=0, scale:float=1., bs:int=64, device=None)->tuple:
+    "Mean absolute and signed mean Gradient x Input per gene, accumulated batch by batch (never wells x genes at once)."
+    s_abs, s, n = 0., 0., len(X)
+    for i in range(0, n, bs):
+        g = grad_x_input(model, X[i:i+bs], output, column, scale, bs, device)
+        s_abs, s = s_abs + np.abs(g).sum(0, dtype=np.float64), s + g.sum(0, dtype=np.float64)
+    return s_abs / n, s / n
 
 # %% ../../nbs/32_drugseq_analysis.ipynb #d7dc16f7
 def embed_2d(Z:np.ndarray, method:str='auto', seed:int=0)->tuple:
@@ -80,16 +98,18 @@ def embed_2d(Z:np.ndarray, method:str='auto', seed:int=0)->tuple:
     return PCA(2, random_state=seed).fit_transform(Z), 'pca'
 
 # %% ../../nbs/32_drugseq_analysis.ipynb #e24c74c4
-def plot_latent(Z:np.ndarray, label:np.ndarray, is_control:np.ndarray, path=None, method:str='auto', control:str='DMSO')->plt.Figure:
+def plot_latent(Z:np.ndarray, label:np.ndarray, is_control:np.ndarray, path=None, method:str='auto', control:str='DMSO',
+                label_name:str='activation label', # What label is: the measured label, or the predicted call of an unlabelled plate
+               )->plt.Figure:
     "The latent space in 2-D, coloured by label and by control vs treated."
     xy, used = embed_2d(np.asarray(Z), method)
     fig, axs = plt.subplots(1, 2, figsize=(9, 4))
     lab, ctl = np.asarray(label), np.asarray(is_control, dtype=bool)
-    for v, name, col in [(0, 'label 0 (resting)', 'C0'), (1, 'label 1 (activated)', 'C3')]:
+    for v, name, col in [(0, '0 (resting)', 'C0'), (1, '1 (activated)', 'C3')]:
         axs[0].scatter(*xy[lab==v].T, s=8, alpha=.6, c=col, label=name)
     axs[1].scatter(*xy[~ctl].T, s=8, alpha=.4, c='grey', label='treated')
     axs[1].scatter(*xy[ctl].T, s=14, alpha=.9, c='C2', label=control)
     ax_lab = ('UMAP 1', 'UMAP 2') if used=='umap' else ('PC 1', 'PC 2')
-    for ax, title in zip(axs, ('by activation label', f'{control} vs treated')):
+    for ax, title in zip(axs, (f'by {label_name}', f'{control} vs treated')):
         ax.set(xlabel=ax_lab[0], ylabel=ax_lab[1], title=f'latent space ({used.upper()}), {title}'); ax.legend(fontsize=7)
     return finish_figure(fig, path)

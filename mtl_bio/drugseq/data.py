@@ -8,12 +8,13 @@ import csv, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
+from scipy import sparse
 from ..core import *
 
 # %% auto #0
-__all__ = ['OBS_COLUMNS', 'SCREEN_FILES', 'OPTIONAL_ROLES', 'PBMC_SCORES', 'Screen', 'derived_activation', 'check_labels',
-           'check_names', 'make_screen', 'load_drugseq', 'write_screen', 'example_screen', 'screen_from_anndata',
-           'load_h5ad', 'pbmc_screen']
+__all__ = ['OBS_COLUMNS', 'SCREEN_FILES', 'OPTIONAL_ROLES', 'LABEL_ROLES', 'EXPR_ROW', 'PBMC_SCORES', 'Screen',
+           'derived_activation', 'check_labels', 'check_names', 'expression_matrix', 'make_screen', 'load_drugseq',
+           'write_screen', 'example_screen', 'screen_from_anndata', 'load_h5ad', 'pbmc_screen']
 
 # %% ../../nbs/30_drugseq_data.ipynb #9acc539d
 OBS_COLUMNS = ('well', 'compound', 'label', 'activation_score', 'cluster')   # reserved per-well columns; scores take their own names
@@ -24,34 +25,54 @@ SCREEN_FILES = {'expression': ('expr_mat.csv',), 'scores': ('scores_3_z.csv',), 
 
 # %% ../../nbs/30_drugseq_data.ipynb #b7fb7461
 OPTIONAL_ROLES = ('activation', 'cluster')
+LABEL_ROLES = ('scores', 'label')   # both present: a labelled screen (for training); both absent: an unlabelled plate (for prediction)
+
+# %% ../../nbs/30_drugseq_data.ipynb #c1cfe0a6
+EXPR_ROW = '_expr_row'   # the column of Screen.table() that points each well to its row of the expression matrix
 
 # %% ../../nbs/30_drugseq_data.ipynb #31a89da1
 @dataclass
 class Screen:
-    "A DRUG-seq screen: per-well table `obs` and expression `expr`, row by row."
-    obs:pd.DataFrame # well, compound, label, score columns, activation_score (and cluster)
-    expr:pd.DataFrame # wells x genes, float32
-    scores:list # Names of the continuous score columns in obs
+    "A DRUG-seq screen: the per-well table `obs` and the expression `X` (wells x `genes`, dense or sparse), row by row."
+    obs:pd.DataFrame # well, compound; label, the score columns and activation_score when labelled; cluster when given
+    X:object # wells x genes: a float32 NumPy array, or a SciPy CSR matrix (kept sparse)
+    genes:list # Gene names, one per column of X
+    scores:list # Names of the continuous score columns in obs (empty for an unlabelled plate)
     control:str = 'DMSO' # The compound name of the control wells
-    activation_source:str = 'derived' # Where activation_score came from: a file name, an obs column, or 'derived'
+    activation_source:str = 'derived' # Where activation_score came from: a file name, an obs column, 'derived', or None (unlabelled)
     source:str = None # Where the screen was read from
     info:dict = field(default_factory=dict) # Provenance: planted truth of a generated screen, the mapping of a demo
 
     @property
-    def genes(self)->list: return list(self.expr.columns)
-    @property
     def n_wells(self)->int: return len(self.obs)
     @property
+    def labelled(self)->bool: return 'label' in self.obs
+    @property
+    def sparse(self)->bool: return sparse.issparse(self.X)
+    @property
     def is_control(self)->np.ndarray: return (self.obs['compound']==self.control).to_numpy()
+    @property
+    def expr(self)->pd.DataFrame:
+        "The expression as a dense wells x genes frame (a sparse matrix is densified: for screens that fit in memory)."
+        return pd.DataFrame(self.X.toarray() if self.sparse else self.X, columns=self.genes)
     def table(self)->pd.DataFrame:
-        "One frame with the per-well columns and one column per gene (what `train_run` reads)."
-        clash = sorted(set(self.obs.columns) & set(self.expr.columns))
-        if clash: raise input_error(f"gene name(s) {clash[:5]} clash with per-well columns; rename them", file=self.source)
-        return pd.concat([self.obs.reset_index(drop=True), self.expr.reset_index(drop=True)], axis=1)
+        "The per-well columns and `EXPR_ROW` (each well's row of `X`): what `train_run` reads; the expression featurizer reads the genes through it."
+        t = self.obs.reset_index(drop=True).copy()
+        t[EXPR_ROW] = np.arange(self.n_wells)
+        return t
+    def subset(self, rows)->Screen:
+        "The wells `rows` (positions or a boolean mask) as a screen of their own, e.g. one plate of a multi-plate screen."
+        rows = np.flatnonzero(np.asarray(rows)) if np.asarray(rows).dtype==bool else np.asarray(rows, dtype=np.int64)
+        return Screen(self.obs.iloc[rows].reset_index(drop=True), self.X[rows], self.genes, self.scores, self.control, self.activation_source, self.source, dict(self.info))
+    def without_labels(self)->Screen:
+        "The same plate as it arrives before any phenotyping: no scores, labels or activation score."
+        obs = self.obs.drop(columns=['label', 'activation_score', *self.scores])
+        return Screen(obs, self.X, self.genes, [], self.control, None, self.source, dict(self.info))
     def __repr__(self):
-        n_ctl = int(self.is_control.sum())
-        return (f"Screen({self.n_wells} wells x {len(self.genes)} genes, {self.obs['compound'].nunique()} compounds, "
-                f"{n_ctl} {self.control} wells, {int(self.obs['label'].sum())} activated, scores {self.scores}, activation score: {self.activation_source})")
+        n_ctl, kind = int(self.is_control.sum()), ' (sparse)' if self.sparse else ''
+        head = f"Screen({self.n_wells} wells x {len(self.genes)} genes{kind}, {self.obs['compound'].nunique()} compounds, {n_ctl} {self.control} wells, "
+        if not self.labelled: return head + "unlabelled)"
+        return head + f"{int(self.obs['label'].sum())} activated, scores {self.scores}, activation score: {self.activation_source})"
 
 # %% ../../nbs/30_drugseq_data.ipynb #afb2eab0
 def derived_activation(scores:np.ndarray, # wells x scores
@@ -87,44 +108,71 @@ def check_names(values, file=None, column='x', unique:bool=False)->np.ndarray:
             raise input_error(f"{out[i]!r} appears twice (first at row {int(np.flatnonzero(out==out[i])[0])})", file=file, column=column, row=i)
     return out
 
+# %% ../../nbs/30_drugseq_data.ipynb #95cefff8
+def expression_matrix(expr, # wells x genes: a DataFrame, a NumPy array or a SciPy sparse matrix
+                      genes:list=None, # Gene names (taken from the columns of a DataFrame)
+                      file=None, # Where the matrix came from, for messages
+                     )->tuple:
+    "The checked expression `(X, genes)`: float32, every value finite; a sparse matrix stays sparse (CSR)."
+    if isinstance(expr, pd.DataFrame):
+        genes = [str(g) for g in expr.columns]
+        X = numeric_matrix(expr.reset_index(drop=True), expr.columns, file)
+    else:
+        X = sparse.csr_matrix(expr, dtype=np.float32) if sparse.issparse(expr) else np.asarray(expr, dtype=np.float32)
+        if X.ndim!=2: raise input_error(f"expected a wells x genes matrix, got shape {X.shape}", file=file)
+        genes = [str(g) for g in (genes if genes is not None else [])]
+        if len(genes)!=X.shape[1]: raise input_error(f"{X.shape[1]} expression columns but {len(genes)} gene names", file=file)
+        vals = X.data if sparse.issparse(X) else X.ravel()
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if len(bad):
+            k = int(bad[0])
+            row, col = (int(np.searchsorted(X.indptr, k, side='right')-1), int(X.indices[k])) if sparse.issparse(X) else divmod(k, X.shape[1])
+            raise input_error(f"value {vals[k]} is not a finite number", file=file, column=genes[col], row=row)
+    dup = pd.Series(genes).duplicated()
+    if dup.any(): raise input_error(f"gene {genes[int(np.flatnonzero(dup)[0])]!r} appears twice in the header", file=file)
+    return X, genes
+
 # %% ../../nbs/30_drugseq_data.ipynb #2f9f3f92
-def make_screen(expr:pd.DataFrame, # wells x genes
-                scores:pd.DataFrame, # wells x continuous scores
-                label, compound, well, # per-well arrays
-                activation=None, # Historical activation score, per well; None: derived_activation
+def make_screen(expr, # wells x genes: a DataFrame, or an array / SciPy sparse matrix with `genes`
+                scores:pd.DataFrame, # wells x continuous scores; None for an unlabelled plate
+                label, compound, well, # per-well arrays (label None for an unlabelled plate)
+                activation=None, # Historical activation score, per well; None: derived_activation (labelled screens)
                 cluster=None, # Cluster id per well
                 control:str='DMSO', # Compound name of the controls
                 files:dict=None, # Role -> the file (or obs column) each array came from, for messages
-                activation_source:str=None, source=None, info:dict=None)->Screen:
-    "A checked `Screen` from per-well arrays."
+                activation_source:str=None, source=None, info:dict=None,
+                genes:list=None, # Gene names when expr is not a DataFrame
+               )->Screen:
+    "A checked `Screen` from per-well arrays; without scores and label it is an unlabelled plate (for prediction)."
     files = files or {}
     f = lambda role: files.get(role, role)
-    n = len(expr)
+    n = expr.shape[0]
     if n==0: raise input_error("no wells", file=f('expression'))
+    if (scores is None) != (label is None): raise input_error("a labelled screen needs both scores and labels; an unlabelled plate neither", file=f('scores' if scores is None else 'label'))
     for role, v in [('scores', scores), ('label', label), ('compound', compound), ('well', well), ('activation', activation), ('cluster', cluster)]:
         if v is not None and len(v)!=n:
             raise input_error(f"{len(v)} rows, but the expression matrix {f('expression')} has {n}; every file needs one row per well, in the same order", file=f(role))
-    genes = [str(g) for g in expr.columns]
-    dup = pd.Series(genes).duplicated()
-    if dup.any(): raise input_error(f"gene {genes[int(np.flatnonzero(dup)[0])]!r} appears twice in the header", file=f('expression'))
-    scores = pd.DataFrame(scores).reset_index(drop=True)
-    names = [str(c) for c in scores.columns]
-    bad = sorted(set(names) & set(OBS_COLUMNS))
-    if bad: raise input_error(f"score column(s) {bad} clash with the per-well columns {OBS_COLUMNS}; rename them", file=f('scores'))
-    S = numeric_matrix(scores, scores.columns, f('scores'))
-    X = numeric_matrix(expr.reset_index(drop=True), expr.columns, f('expression'))
+    X, genes = expression_matrix(expr, genes, f('expression'))
     col = lambda v, role: v.name if isinstance(v, pd.Series) and v.name is not None else role   # the file's own header, e.g. 'x'
-    obs = pd.DataFrame({'well': check_names(well, f('well'), col(well, 'well'), unique=True), 'compound': check_names(compound, f('compound'), col(compound, 'compound')),
-                        'label': check_labels(label, f('label'), col(label, 'label'))})
-    for j,c in enumerate(names): obs[c] = S[:,j]
-    if activation is None: obs['activation_score'], activation_source = derived_activation(S), 'derived'
-    else:
+    obs = pd.DataFrame({'well': check_names(well, f('well'), col(well, 'well'), unique=True), 'compound': check_names(compound, f('compound'), col(compound, 'compound'))})
+    names = []
+    if label is not None:
+        scores = pd.DataFrame(scores).reset_index(drop=True)
+        names = [str(c) for c in scores.columns]
+        bad = sorted(set(names) & set(OBS_COLUMNS))
+        if bad: raise input_error(f"score column(s) {bad} clash with the per-well columns {OBS_COLUMNS}; rename them", file=f('scores'))
+        S = numeric_matrix(scores, scores.columns, f('scores'))
+        obs['label'] = check_labels(label, f('label'), col(label, 'label'))
+        for j,c in enumerate(names): obs[c] = S[:,j]
+        if activation is None: obs['activation_score'], activation_source = derived_activation(S), 'derived'
+    if activation is not None:
         c = col(activation, 'activation')
         obs['activation_score'] = numeric_matrix(pd.DataFrame({c: list(activation)}), [c], f('activation'))[:,0]
+        activation_source = activation_source or f('activation')
     if cluster is not None: obs['cluster'] = check_names(cluster, f('cluster'), col(cluster, 'cluster'))
     if not (obs['compound']==control).any():
         raise input_error(f"no control wells: no compound is called {control!r} (set control= to the name of the controls)", file=f('compound'))
-    return Screen(obs, pd.DataFrame(X, columns=genes), names, control, activation_source or f('activation'), str(source) if source else None, info or {})
+    return Screen(obs, X, genes, names, control, activation_source, str(source) if source else None, info or {})
 
 # %% ../../nbs/30_drugseq_data.ipynb #012a7143
 def _find(folder:Path, role:str):
@@ -153,34 +201,43 @@ def _read_expression(path, wells)->pd.DataFrame:
     df.columns = genes
     return df
 
-def load_drugseq(folder, # Folder with the CSV set (see the table above)
+def _screen_files(folder:Path)->dict:
+    "Role -> path of the CSV set in folder; the label files are optional together (an unlabelled plate), the rest required"
+    files = {r: _find(folder, r) for r in SCREEN_FILES}
+    missing = [SCREEN_FILES[r][0] for r,p in files.items() if p is None and r not in (*OPTIONAL_ROLES, *LABEL_ROLES)]
+    if missing: raise input_error(f"missing file(s) {missing}", file=folder)
+    have = [r for r in LABEL_ROLES if files[r] is not None]
+    if len(have)==1:
+        gone = [SCREEN_FILES[r][0] for r in LABEL_ROLES if files[r] is None]
+        raise input_error(f"missing file(s) {gone}: a labelled screen needs {[SCREEN_FILES[r][0] for r in LABEL_ROLES]}, an unlabelled plate neither", file=folder)
+    return files
+
+def load_drugseq(folder, # Folder with the CSV set (see the table above); without the score and label files it is an unlabelled plate
                  control:str='DMSO', # Compound name of the control wells
                 )->Screen:
-    "Read and check a DRUG-seq screen written as the original workflow's CSV set."
+    "Read and check a DRUG-seq screen (or an unlabelled plate) written as the original workflow's CSV set."
     folder = Path(folder)
-    if not folder.is_dir(): raise input_error("no such folder (expected the DRUG-seq CSV set: expr_mat.csv, scores_3_z.csv, labels_cls.csv, meta_id.csv, well_id.csv)", file=folder)
-    files = {r: _find(folder, r) for r in SCREEN_FILES}
-    missing = [SCREEN_FILES[r][0] for r,p in files.items() if p is None and r not in OPTIONAL_ROLES]
-    if missing: raise input_error(f"missing file(s) {missing}", file=folder)
+    if not folder.is_dir(): raise input_error("no such folder (expected the DRUG-seq CSV set: expr_mat.csv, meta_id.csv, well_id.csv, and for training scores_3_z.csv and labels_cls.csv)", file=folder)
+    files = _screen_files(folder)
     well = _one_column(files['well'], 'well id')
     one = {r: _one_column(files[r], r) for r in ('label', 'compound', 'activation', 'cluster') if files[r] is not None}
-    scores = read_table(files['scores'])
+    scores = read_table(files['scores']) if files['scores'] else None
     expr = _read_expression(files['expression'], check_names(well, files['well'], 'well'))
-    return make_screen(expr, scores, one['label'], one['compound'], well, one.get('activation'), one.get('cluster'), control,
+    return make_screen(expr, scores, one.get('label'), one['compound'], well, one.get('activation'), one.get('cluster'), control,
                        files={r: str(p) for r,p in files.items() if p is not None}, source=folder,
                        activation_source=files['activation'].name if files['activation'] else None)
 
 # %% ../../nbs/30_drugseq_data.ipynb #86401551
 def write_screen(screen:Screen, folder, overwrite:bool=False)->Path:
-    "Write `screen` as the original workflow's CSV set into `folder`."
+    "Write `screen` as the original workflow's CSV set into `folder` (an unlabelled plate without the score and label files)."
     folder = Path(folder)
     main = folder/'expr_mat.csv'
     if main.exists() and not overwrite: raise input_error("a screen is already here; pass overwrite=True to replace it", file=folder)
     folder.mkdir(parents=True, exist_ok=True)
     o = screen.obs
-    parts = {'expr_mat.csv': screen.expr, 'scores_3_z.csv': o[screen.scores], 'labels_cls.csv': o[['label']], 'meta_id.csv': o[['compound']],
-             'well_id.csv': o[['well']]}
-    if screen.activation_source!='derived': parts['activation_score_old.csv'] = o[['activation_score']]
+    parts = {'expr_mat.csv': screen.expr, 'meta_id.csv': o[['compound']], 'well_id.csv': o[['well']]}
+    if screen.labelled: parts.update({'scores_3_z.csv': o[screen.scores], 'labels_cls.csv': o[['label']]})
+    if screen.activation_source not in ('derived', None): parts['activation_score_old.csv'] = o[['activation_score']]
     if 'cluster' in o: parts['cluster_id.csv'] = o[['cluster']]
     for name, df in parts.items():
         if df.shape[1]==1 and name!='expr_mat.csv': df = df.set_axis(['x'], axis=1)
@@ -188,12 +245,26 @@ def write_screen(screen:Screen, folder, overwrite:bool=False)->Path:
     return folder
 
 # %% ../../nbs/30_drugseq_data.ipynb #a85259cd
+def _counts(level, other, prog, prog2, n_genes, rng, block:int=1024):
+    "Poisson counts, wells x genes, as a CSR matrix built block by block (so a 20,000 x 20,000 screen never exists densely)"
+    mu = np.clip(rng.normal(-2.5, 1.5, n_genes), None, 3.)   # log mean count per gene: most genes are seldom seen in one well
+    w, w2 = rng.uniform(.5, .8, len(prog)), rng.uniform(.5, .8, len(prog2))
+    depth = np.log(rng.lognormal(0., .3, len(level)))
+    parts = []
+    for i in range(0, len(level), block):
+        L = np.tile(mu, (len(level[i:i+block]), 1)) + depth[i:i+block, None]
+        L[:, prog] += level[i:i+block, None] * w
+        L[:, prog2] += other[i:i+block, None] * w2
+        parts.append(sparse.csr_matrix(rng.poisson(np.exp(L)).astype(np.float32)))
+    return sparse.vstack(parts, format='csr')
+
 def example_screen(n_wells:int=768, # Wells
                    n_genes:int=2541, # Genes
                    n_programme:int=40, # Genes of the planted activation programme
                    n_strong:int=4, # Strong perturbers (4 replicate wells each)
                    n_dmso:int=48, # DMSO control wells
                    n_clusters:int=4, # Cluster ids (random, for the cluster-restricted DMSO reference)
+                   counts:bool=False, # Raw Poisson counts in a sparse matrix, as sequencing gives them (default: dense log-scale values)
                    seed:int=0)->Screen:
     "A DRUG-seq-like screen with a planted activation programme and known strong perturbers."
     rng = np.random.default_rng(seed)
@@ -207,48 +278,49 @@ def example_screen(n_wells:int=768, # Wells
     other = rng.normal(0, 1, n_wells)
     genes = np.array([f'G{i:04d}' for i in range(n_genes)], dtype=object)
     prog, prog2 = np.split(rng.permutation(n_genes)[:2*n_programme], 2)
-    X = rng.normal(rng.normal(5, 1, n_genes), 1., (n_wells, n_genes))
-    X[:, prog] += level[:,None] * rng.uniform(1.0, 1.5, n_programme)
-    X[:, prog2] += other[:,None] * rng.uniform(1.0, 1.5, n_programme)
+    if counts: X = _counts(level, other, prog, prog2, n_genes, rng)
+    else:
+        X = rng.normal(rng.normal(5, 1, n_genes), 1., (n_wells, n_genes))
+        X[:, prog] += level[:,None] * rng.uniform(1.0, 1.5, n_programme)
+        X[:, prog2] += other[:,None] * rng.uniform(1.0, 1.5, n_programme)
     S = np.stack([level + rng.normal(0, .3, n_wells), 0.8*level + rng.normal(0, .5, n_wells), 0.6*level + rng.normal(0, .4, n_wells)], 1)
     S = (S - S.mean(0)) / S.std(0, ddof=1)
     order = rng.permutation(n_wells)   # wells in plate order, not by compound
-    wells = np.array([f'P1_{chr(65+i//24)}{i%24+1}' for i in range(n_wells)], dtype=object)
+    wells = np.array([f'P{i//384+1}_{chr(65+i%384//24)}{i%24+1}' for i in range(n_wells)], dtype=object)
     info = {'programme': sorted(genes[prog].tolist()), 'other_programme': sorted(genes[prog2].tolist()),
             'strong': [f'strong_{i+1}' for i in range(n_strong)], 'seed': seed}
-    return make_screen(pd.DataFrame(X[order].astype(np.float32), columns=genes), pd.DataFrame(S[order], columns=['pseudotime_z', 'cytoscore_z', 'Tscore_z']),
+    return make_screen(X[order] if counts else X[order].astype(np.float32), pd.DataFrame(S[order], columns=['pseudotime_z', 'cytoscore_z', 'Tscore_z']),
                        (level[order] > 1).astype(int), compounds[order], wells,
                        cluster=np.array([f'C{i}' for i in rng.integers(0, n_clusters, n_wells)], dtype=object),
-                       source='example_screen', info=info)
+                       source='example_screen', info=info, genes=list(genes))
 
 # %% ../../nbs/30_drugseq_data.ipynb #17fe24cf
 def screen_from_anndata(adata, # An anndata.AnnData
-                        scores:list, # obs columns of the continuous scores
-                        label:str, # obs column of the 0/1 activation label
-                        compound:str, # obs column of the compound / condition
+                        scores:list=None, # obs columns of the continuous scores (None with label None: an unlabelled plate)
+                        label:str=None, # obs column of the 0/1 activation label
+                        compound:str='compound', # obs column of the compound / condition
                         well:str=None, # obs column of the well id; default the obs names
                         activation:str=None, # obs column of the historical activation score; None: derived
                         cluster:str=None, # obs column of the cluster id
                         control:str='DMSO', # Compound name of the controls
                         layer:str=None, # Expression layer; default X
                         source=None)->Screen:
-    "A `Screen` from an AnnData object, roles taken from `obs` columns."
-    obs = adata.obs
-    where = lambda c: f"{source or 'AnnData'} obs['{c}']"
-    need = [c for c in [*scores, label, compound, well, activation, cluster] if c is not None]
+    "A `Screen` from an AnnData object, roles taken from `obs` columns; a sparse matrix stays sparse."
+    obs, name = adata.obs, source or 'AnnData'
+    where = lambda c: f"{name} obs['{c}']"
+    need = [c for c in [*(scores or []), label, compound, well, activation, cluster] if c is not None]
     missing = [c for c in need if c not in obs.columns]
     if missing: raise input_error(f"missing obs column(s) {missing}; present: {list(obs.columns)}", file=source)
     if layer is not None and layer not in adata.layers: raise input_error(f"no layer {layer!r}; layers: {list(adata.layers)}", file=source)
     X = adata.layers[layer] if layer else adata.X
-    X = X.toarray() if hasattr(X, 'toarray') else np.asarray(X)
     get = lambda c: obs[c].astype(object).to_numpy() if c is not None else None
-    files = {'expression': f"{source or 'AnnData'} {'layer ' + layer if layer else 'X'}", 'scores': f"{source or 'AnnData'} obs",
-             'label': where(label), 'compound': where(compound), 'well': where(well) if well else f"{source or 'AnnData'} obs_names",
+    files = {'expression': f"{name} {'layer ' + layer if layer else 'X'}", 'scores': f"{name} obs", 'label': where(label) if label else None,
+             'compound': where(compound), 'well': where(well) if well else f"{name} obs_names",
              'activation': where(activation) if activation else None, 'cluster': where(cluster) if cluster else None}
-    return make_screen(pd.DataFrame(X, columns=list(map(str, adata.var_names))), pd.DataFrame({c: get(c) for c in scores}),
+    return make_screen(X, pd.DataFrame({c: get(c) for c in scores}) if scores else None,
                        get(label), get(compound), get(well) if well else np.asarray(adata.obs_names, dtype=object),
                        get(activation), get(cluster), control, files={k:v for k,v in files.items() if v}, source=source,
-                       activation_source=f"obs['{activation}']" if activation else None)
+                       activation_source=f"obs['{activation}']" if activation else None, genes=list(map(str, adata.var_names)))
 
 # %% ../../nbs/30_drugseq_data.ipynb #d439fe08
 def load_h5ad(path, # An .h5ad file

@@ -4,48 +4,82 @@
 
 # %% ../../nbs/31_drugseq_model.ipynb #fe119008
 from __future__ import annotations
-import math
+import copy, math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
+from scipy import sparse
 from ..core import *
+from ..data import LazyRows
+from .data import EXPR_ROW
 from ..tasks import tasks_from_config
 from ..model import build_model
 from .commands import TOKENISATIONS   # the choices of drugseq-train --tokens, kept where the command can read them without PyTorch
 from ..registry import register_encoder
 from ..runs import ColumnFeaturizer
-from .commands import TOKENISATIONS   # the choices of drugseq-train --tokens, kept where the command can read them without PyTorch
 from ..registry import register_featurizer
 
 # %% auto #0
-__all__ = ['GENE_DROPOUT', 'gene_modules', 'GeneTokenEncoder', 'ExpressionFeaturizer', 'drugseq_tasks', 'drugseq_model_config']
+__all__ = ['GENE_DROPOUT', 'NORMALIZE', 'gene_modules', 'module_size_for', 'GeneTokenEncoder', 'is_counts', 'normalize_counts',
+           'top_variable_genes', 'ExpressionRows', 'ExpressionFeaturizer', 'drugseq_tasks', 'drugseq_model_config']
 
 # %% ../../nbs/31_drugseq_model.ipynb #9d91e7ee
-def gene_modules(X:np.ndarray, # Expression of the training wells, wells x genes
-                 max_size:int=16, # Most genes in one module
-                 min_corr:float=0.2, # Least average correlation within a co-expression module
-                )->np.ndarray:
-    "Module id of every gene: co-expressed subtrees of an average-linkage tree on 1 - r, then the other genes in groups of `max_size` in tree order."
-    from scipy.cluster.hierarchy import linkage, to_tree
-    from scipy.spatial.distance import squareform
-    X = np.asarray(X, dtype=np.float64)
+def _standardised_sample(X, max_wells:int, seed:int)->np.ndarray:
+    "At most max_wells rows of X (a seeded sample), dense float32, each gene centred and scaled to unit norm (a constant gene is all zeros)"
+    n = X.shape[0]
+    idx = np.arange(n) if n <= max_wells else np.sort(np.random.default_rng(seed).choice(n, max_wells, replace=False))
+    Z = X[idx]
+    Z = np.array(Z.toarray() if sparse.issparse(Z) else Z, dtype=np.float64)
+    Z -= Z.mean(0)
+    norm = np.linalg.norm(Z, axis=0)
+    Z /= np.where(norm > 0, norm, 1.)
+    return Z
+
+def _gene_coordinates(Z:np.ndarray, n_components:int, seed:int)->np.ndarray:
+    "Genes x components: each gene's loadings on the top principal components of Z, scaled to unit length (dot products approximate correlations)"
+    from sklearn.utils.extmath import randomized_svd
+    k = max(1, min(n_components, min(Z.shape) - 1))
+    _, s, vt = randomized_svd(Z, k, random_state=seed)
+    G = (vt.T * s).astype(np.float64)
+    norm = np.linalg.norm(G, axis=1, keepdims=True)
+    return G / np.where(norm > 0, norm, 1.)
+
+def _balanced_bisection(G:np.ndarray, size:int)->list:
+    "Groups of exactly `size` genes (the last one smaller): each set is split at the cut along its first principal axis that keeps both halves a multiple of size"
+    groups, stack = [], [np.arange(len(G))]
+    while stack:
+        idx = stack.pop()
+        n_mod = -(-len(idx) // size)
+        if n_mod <= 1: groups.append(idx); continue
+        P = G[idx] - G[idx].mean(0)
+        axis = np.linalg.svd(P, full_matrices=False)[2][0]
+        axis *= np.sign(axis[np.argmax(np.abs(axis))])   # a fixed orientation, so equal inputs always cut alike
+        order = idx[np.argsort(P @ axis, kind='stable')]
+        cut = (n_mod // 2) * size
+        stack += [order[cut:], order[:cut]]   # left half first, so ids follow the axis order
+    return groups
+
+def gene_modules(X, # Expression of the training wells, wells x genes: an array, a SciPy sparse matrix or LazyRows
+                 max_size:int=16, # Genes per module: every module has exactly this many but the last
+                 n_components:int=32, # Principal components that place each gene
+                 max_wells:int=4000, # At most this many wells (a seeded sample) estimate the correlations
+                 seed:int=0)->np.ndarray:
+    "Module id of every gene: ceil(genes / max_size) modules of co-expressed genes, by balanced bisection of the genes' principal-component loadings."
     n = X.shape[1]
     if max_size < 1: raise MtlBioError(f"max_size must be at least 1, got {max_size}")
-    if n <= 1: return np.zeros(n, dtype=np.int64)
-    Xc = X - X.mean(0)
-    norm = np.linalg.norm(Xc, axis=0)
-    Xc = Xc / np.where(norm > 0, norm, 1.)            # a constant gene correlates with nothing (r = 0)
-    D = np.clip(1. - Xc.T @ Xc, 0., 2.)
-    np.fill_diagonal(D, 0.)
-    root = to_tree(linkage(squareform((D + D.T)/2, checks=False), 'average'))
-    groups, rest, stack = [], [], [root]
-    while stack:                                        # left to right, so ids follow the tree's leaf order
-        node = stack.pop()
-        if node.is_leaf(): rest.append(node.id)
-        elif node.count <= max_size and node.dist <= 1 - min_corr: groups.append(node.pre_order())
-        else: stack += [node.right, node.left]
-    groups += [rest[i:i+max_size] for i in range(0, len(rest), max_size)]
+    if n <= max_size: return np.zeros(n, dtype=np.int64)
+    G = _gene_coordinates(_standardised_sample(X, max_wells, seed), n_components, seed)
     modules = np.empty(n, dtype=np.int64)
-    for k, g in enumerate(groups): modules[g] = k
+    for k, g in enumerate(_balanced_bisection(G, max_size)): modules[g] = k
     return modules
+
+# %% ../../nbs/31_drugseq_model.ipynb #b877b3e8
+def module_size_for(n_genes:int, # Genes the model reads
+                    module_size='auto', # An int, or 'auto'
+                    max_tokens:int=256, # 'auto' keeps at most this many module tokens
+                   )->int:
+    "Genes per module: module_size as given, or for 'auto' 16, raised so that there are at most max_tokens modules."
+    if module_size=='auto': return max(16, math.ceil(n_genes / max_tokens))
+    if int(module_size) < 1: raise MtlBioError(f"module_size must be at least 1 or 'auto', got {module_size}")
+    return int(module_size)
 
 # %% ../../nbs/31_drugseq_model.ipynb #a33b7e4e
 GENE_DROPOUT = {'module': 0.2, 'patch': 0.4, 'gene': 0.}
@@ -57,7 +91,7 @@ class GeneTokenEncoder(nn.Module):
     def __init__(self, n_genes:int, # Number of genes (input width)
                  tokens:str='module', # 'module' (default), 'patch', or 'gene' (one token per gene, the original)
                  modules:list=None, # tokens='module': module id of every gene, from gene_modules on the training wells
-                 module_size:int=16, # tokens='module': most genes in one module (checked against modules)
+                 module_size='auto', # tokens='module': genes per module, or 'auto' (module_size_for; checked against modules)
                  patch_size:int=16, # tokens='patch': genes per token
                  d_model:int=128, n_heads:int=4, n_layers:int=2, d_ff:int=512, dropout:float=0.1,
                  gene_dropout:float=None, # Fraction of gene values zeroed in training; None: GENE_DROPOUT[tokens]
@@ -65,8 +99,8 @@ class GeneTokenEncoder(nn.Module):
         super().__init__()
         if tokens not in TOKENISATIONS: raise MtlBioError(f"unknown tokenisation {tokens!r}; use one of {TOKENISATIONS}")
         if d_model % n_heads: raise MtlBioError(f"d_model {d_model} is not divisible by n_heads {n_heads}")
-        if min(module_size, patch_size) < 1: raise MtlBioError(f"module_size and patch_size must be at least 1, got {module_size} and {patch_size}")
-        self.n_genes, self.tokens, self.patch_size, self.module_size = int(n_genes), tokens, int(patch_size), int(module_size)
+        if patch_size < 1: raise MtlBioError(f"patch_size must be at least 1, got {patch_size}")
+        self.n_genes, self.tokens, self.patch_size, self.module_size = int(n_genes), tokens, int(patch_size), module_size_for(n_genes, module_size)
         self.gene_dropout = GENE_DROPOUT[tokens] if gene_dropout is None else float(gene_dropout)
         if not 0 <= self.gene_dropout < 1: raise MtlBioError(f"gene_dropout must be in [0, 1), got {gene_dropout}")
         if tokens=='gene':
@@ -109,28 +143,169 @@ class GeneTokenEncoder(nn.Module):
         return torch.einsum('btp,tpd->btd', x, self.gene_vec) + self.patch_emb.weight
     def forward(self, x): return self.transformer(self.embed(x)).mean(1)
 
+# %% ../../nbs/31_drugseq_model.ipynb #e8e4a691
+NORMALIZE = ('auto', 'log1p', 'none')   # how ExpressionFeaturizer treats raw counts
+
+# %% ../../nbs/31_drugseq_model.ipynb #45e506c9
+def is_counts(X)->bool:
+    "Whether X (dense or sparse) holds raw counts: every value a non-negative integer."
+    v = X.data if sparse.issparse(X) else np.asarray(X)
+    return bool(v.size) and bool((v >= 0).all() and (v == np.round(v)).all())
+
+# %% ../../nbs/31_drugseq_model.ipynb #dc576c62
+def normalize_counts(X, # Raw counts, wells x genes (dense or sparse; not changed)
+                     target_sum:float, # Every well is scaled to this total (the run stores the training wells' median)
+                    ):
+    "scanpy's `normalize_total` to `target_sum`, then `log1p`, on a copy of X (sparse stays sparse)."
+    import anndata, scanpy as sc
+    ad = anndata.AnnData(X.copy())
+    sc.pp.normalize_total(ad, target_sum=float(target_sum))
+    sc.pp.log1p(ad)
+    return ad.X
+
+# %% ../../nbs/31_drugseq_model.ipynb #4c08cd59
+def top_variable_genes(X, # Training wells x genes: log-normalised counts, or values on a log scale
+                       n:int, # How many genes to keep
+                       counts:bool=True, # X is log-normalised counts: scanpy's highly_variable_genes (flavor 'seurat'); else the n largest variances
+                      )->np.ndarray:
+    "Positions (ascending) of the n most variable genes of X."
+    if n >= X.shape[1]: return np.arange(X.shape[1])
+    if counts:
+        import anndata, scanpy as sc
+        ad = anndata.AnnData(X)
+        sc.pp.highly_variable_genes(ad, n_top_genes=int(n), flavor='seurat', inplace=True)
+        score = ad.var['dispersions_norm'].fillna(-np.inf).to_numpy()   # ranked here: scanpy keeps every gene tied at the cut
+    else: score = _mean_var(X)[1]
+    return np.sort(np.argsort(-score, kind='stable')[:n])
+
+def _mean_var(X)->tuple:
+    "Per-gene mean and (population) variance of a dense or sparse matrix, in float64"
+    if not sparse.issparse(X): X = np.asarray(X, dtype=np.float64); return X.mean(0), X.var(0)
+    m = np.asarray(X.mean(0, dtype=np.float64)).ravel()
+    return m, np.maximum(np.asarray(X.multiply(X).mean(0, dtype=np.float64)).ravel() - m*m, 0.)
+
+# %% ../../nbs/31_drugseq_model.ipynb #0bbd62ea
+def _finish(D:np.ndarray, mean:np.ndarray, std:np.ndarray, standardize:bool, fill)->np.ndarray:
+    "Z-score dense rows with the stored statistics; genes missing from the plate (fill) become the training mean"
+    if standardize: D = (D - mean) / std
+    if fill is not None: D[:, fill] = 0. if standardize else mean[fill]
+    return D.astype(np.float32, copy=False)
+
+class ExpressionRows(LazyRows):
+    "Rows of a sparse expression matrix, z-scored and densified only when a batch asks for them."
+    def __init__(self, M, # wells x genes, SciPy sparse (already normalised and restricted to the model's genes)
+                 mean, std, # Training statistics per gene
+                 standardize:bool=True, # z-score with them
+                 fill:np.ndarray=None, # Boolean per gene: missing from the plate, read as the training mean
+                ):
+        self.M, self.n_cols, self.standardize = M.tocsr(), M.shape[1], standardize
+        self.mean, self.std = np.asarray(mean, np.float32), np.asarray(std, np.float32)
+        self.fill = fill if fill is not None and fill.any() else None
+    def __len__(self): return self.M.shape[0]
+    def rows(self, idx)->np.ndarray:
+        return _finish(self.M[np.asarray(idx)].toarray(), self.mean, self.std, self.standardize, self.fill)
+
 # %% ../../nbs/31_drugseq_model.ipynb #8e1c1a5f
 @register_featurizer('expression')
 class ExpressionFeaturizer(ColumnFeaturizer):
-    "Gene columns z-scored with training-row statistics, plus the co-expression modules of the training rows (`module_size` set)."
-    fitted = ('mean', 'std', 'modules')
-    def __init__(self, columns:list=None, # The gene columns
+    "Genes of a screen: raw counts normalised, the top-n variable genes kept, z-scored with training-row statistics; co-expression modules of the training rows."
+    fitted = ('mean', 'std', 'modules', 'counts', 'target_sum', 'genes')
+    def __init__(self, columns:list=None, # The genes the model reads (None: every gene of the screen; n_top_genes narrows them when fitted)
                  standardize:bool=True, # z-score each gene
-                 module_size:int=None, # Fit gene_modules of at most this many genes; None: no modules
-                 mean:list=None, std:list=None, modules:list=None):
+                 module_size=None, # Fit gene_modules of this many genes ('auto': module_size_for); None: no modules
+                 normalize:str='auto', # 'auto': normalise when the training wells hold raw counts; 'log1p': always; 'none': never
+                 n_top_genes:int=None, # Keep only this many highly variable genes (chosen on the training wells); None: all
+                 mean:list=None, std:list=None, modules:list=None,
+                 counts:bool=None, # Fitted: whether the input is normalised (normalize_total + log1p)
+                 target_sum:float=None, # Fitted: the total every well is scaled to (the training wells' median)
+                 genes:list=None, # Fitted with counts: the genes whose sum is a well's total (those of the training screen)
+                ):
+        if normalize not in NORMALIZE: raise MtlBioError(f"unknown normalize {normalize!r}; use one of {NORMALIZE}")
+        if n_top_genes is not None and int(n_top_genes) < 2: raise MtlBioError(f"n_top_genes must be at least 2, got {n_top_genes}")
         super().__init__(columns, standardize, mean, std)
-        self.module_size, self.modules = module_size, modules
+        self.module_size, self.normalize, self.n_top_genes, self.modules = module_size, normalize, n_top_genes, modules
+        self.counts, self.target_sum, self.genes = counts, target_sum, genes
+        self.source = None   # the attached screen's data (not stored)
+    def __deepcopy__(self, memo):   # a copy (a refit's unfitted featurizer, say) shares the attached matrix instead of copying it
+        new = copy.copy(self)
+        for k,v in vars(self).items():
+            if k!='source': setattr(new, k, copy.deepcopy(v, memo))
+        return new
+    @property
+    def n_out(self): return len(self.columns)
+    def _needed(self)->list: return self.genes if self.counts else self.columns
+    def attach(self, screen, # A Screen (or anything with X, genes and source)
+               fill_missing:bool=False, # Read genes missing from the screen as the training mean (reported) instead of refusing
+              )->dict:
+        "Read expression from `screen` when transforming its table(); returns the genes missing from it and the extra ones (dropped)."
+        need = self._needed() or list(screen.genes)
+        if self.columns is None: self.columns = list(need)
+        pos = pd.Index(screen.genes).get_indexer(need)
+        missing = [g for g,p in zip(need, pos) if p < 0]
+        if missing and not fill_missing:
+            raise input_error(f"{len(missing)} of the {len(need)} genes the model reads are not in the expression matrix: {missing[:10]}{' ...' if len(missing)>10 else ''} "
+                              "(pass fill_missing / --fill_missing to read them as the training mean)", file=screen.source)
+        X = screen.X
+        if missing or (pos != np.arange(len(pos))).any() or len(pos)!=X.shape[1]:
+            X = X[:, np.where(pos < 0, 0, pos)]
+            if missing: X = (X @ sparse.diags((pos >= 0).astype(np.float32))).tocsr() if sparse.issparse(X) else X * (pos >= 0)
+        self.source = {'X': X, 'genes': list(need), 'missing': set(missing), 'file': screen.source}
+        keep = set(need)
+        return {'missing': missing, 'extra': [g for g in screen.genes if g not in keep]}
+    def _raw(self, df:pd.DataFrame, file=None):
+        "Rows of df, the needed genes in order: from the attached screen (df from its table()), or from df's own gene columns"
+        if EXPR_ROW in df:
+            if self.source is None: raise MtlBioError("this table points into a screen's expression matrix: call attach(screen) first")
+            rows, X = df[EXPR_ROW].to_numpy(), self.source['X']
+            return (X if len(rows)==X.shape[0] and (rows==np.arange(len(rows))).all() else X[rows]), self.source['genes'], self.source['missing']
+        need = self._needed() or self.columns
+        gone = [g for g in need if g not in df.columns]
+        if gone: raise input_error(f"{len(gone)} of the {len(need)} genes the model reads are not columns of the table: {gone[:10]}", file=file)
+        return numeric_matrix(df, need, file), list(need), set()
+    def _normalised(self, R, file):
+        "R normalised as the run stored (counts only); a run trained on counts refuses values that are not counts"
+        if not self.counts: return R
+        if not is_counts(R): raise input_error("the model was trained on raw counts (normalize_total + log1p), but these values are not non-negative integers: give the raw counts", file=file)
+        return normalize_counts(R, self.target_sum)
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
-        "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
-        super().fit(df, file, exclude)
-        if self.module_size: self.modules = gene_modules(self.transform(df, file), self.module_size).tolist()
+        "Fit on the training rows of df (only those: normalisation, gene choice, statistics and modules never see validation or test rows); returns self."
+        R, genes, _ = self._raw(df, file)
+        self.counts = self.normalize=='log1p' or (self.normalize=='auto' and is_counts(R))
+        if self.counts:
+            self.genes = list(genes)
+            self.target_sum = float(np.median(np.asarray(R.sum(1)).ravel()))
+            R = normalize_counts(R, self.target_sum)
+        self.columns = list(genes)
+        if self.n_top_genes:
+            keep = top_variable_genes(R, self.n_top_genes, self.counts)
+            R, self.columns = R[:, keep], [genes[i] for i in keep]
+        m, v = _mean_var(R)
+        s = np.sqrt(v)
+        self.mean, self.std = m.tolist(), np.where(s > 0, s, 1.).tolist()
+        if self.module_size:
+            self.module_size = module_size_for(len(self.columns), self.module_size)
+            self.modules = gene_modules(R, self.module_size).tolist()   # correlations: the same before and after the z-score
         return self
+    def _rows(self, R, missing:set):
+        "Model inputs from raw-order rows restricted to the model's genes: dense array, or ExpressionRows for sparse"
+        fill = np.array([g in missing for g in self.columns]) if missing else None
+        mean, std = np.float32(self.mean), np.float32(self.std)
+        if sparse.issparse(R): return ExpressionRows(R, mean, std, self.standardize, fill)
+        return _finish(np.asarray(R, dtype=np.float32), mean, std, self.standardize, fill)
+    def transform(self, df:pd.DataFrame, file=None):
+        "Model inputs for every row of df: a float32 array, or ExpressionRows when the screen is sparse (densified batch by batch)."
+        if self.mean is None: raise MtlBioError("ExpressionFeaturizer is not fitted; call `fit` on training rows first")
+        R, genes, missing = self._raw(df, file)
+        R = self._normalised(R, file or (self.source or {}).get('file'))
+        if genes!=self.columns: R = R[:, pd.Index(genes).get_indexer(self.columns)]
+        return self._rows(R, missing)
     def encoder_inputs(self)->dict:
-        "What the model's encoder needs from the fitted features (merged into model.encoder of the run config)."
-        return {'modules': self.modules} if self.modules is not None else {}
+        "What the model's encoder needs from the fitted features (merged into model.encoder of the run config): the gene count, and the modules when fitted."
+        return {'n_genes': len(self.columns), **({'modules': self.modules, 'module_size': self.module_size} if self.modules is not None else {})}
     def to_dict(self):
         "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {**super().to_dict(), 'name': 'expression', 'module_size': self.module_size, 'modules': self.modules}
+        return {**super().to_dict(), 'name': 'expression', 'module_size': self.module_size, 'normalize': self.normalize, 'n_top_genes': self.n_top_genes,
+                'modules': self.modules, 'counts': self.counts, 'target_sum': self.target_sum, 'genes': self.genes}
 
 # %% ../../nbs/31_drugseq_model.ipynb #fb74a21f
 def drugseq_tasks(scores:list, # The continuous score columns
@@ -143,7 +318,7 @@ def drugseq_tasks(scores:list, # The continuous score columns
         {'name': 'activation', 'kind': 'regression', 'columns': ['activation_score'], 'loss': 'mse', 'weight': activation_weight, 'standardize': False}])
 
 # %% ../../nbs/31_drugseq_model.ipynb #5a4da53f
-def drugseq_model_config(n_genes:int, tokens:str='module', module_size:int=16, patch_size:int=16, d_model:int=128, n_heads:int=4, n_layers:int=2,
+def drugseq_model_config(n_genes:int, tokens:str='module', module_size='auto', patch_size:int=16, d_model:int=128, n_heads:int=4, n_layers:int=2,
                          d_ff:int=512, dropout:float=0.1, gene_dropout:float=None, hidden:int=128, latent:int=32)->dict:
     "The `model` section of a run config for the gene-token Transformer (with `tokens='module'` the featurizer adds the fitted `modules`)."
     return {'sizes': [hidden, latent], 'ps': dropout, 'bn': False, 'act': 'relu',

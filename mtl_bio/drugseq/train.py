@@ -4,19 +4,21 @@
 
 # %% ../../nbs/33_drugseq_train.ipynb #47b980ac
 from __future__ import annotations
-import copy, tempfile
+import copy, json, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
+from scipy import sparse
+import mtl_bio
 from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
 from ..metrics import evaluate_task
-from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen
-from .model import drugseq_tasks, drugseq_model_config, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS
-from .analysis import dmso_distances, compound_table, grad_x_input, gene_importance, plot_latent
+from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
+from .model import drugseq_tasks, drugseq_model_config, module_size_for, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS, NORMALIZE
+from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_genes, plot_latent
 
 # %% auto #0
-__all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'drugseq_config', 'reference_wells', 'export_screen', 'train_drugseq',
-           'evaluate_drugseq', 'read_screen']
+__all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'drugseq_config', 'reference_wells', 'screen_anndata', 'export_screen',
+           'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -25,9 +27,16 @@ DRUGSEQ_DEFAULTS = {
 }
 
 # %% ../../nbs/33_drugseq_train.ipynb #e5b020b7
-DRUGSEQ_KEYS = {'activation_weight': 0.2, 'zscore': True, 'architecture': {}, 'reference_cluster': None, 'embedding': 'auto'}
+DRUGSEQ_KEYS = {'activation_weight': 0.2, 'zscore': True, 'architecture': {}, 'reference_cluster': None, 'embedding': 'auto',
+                'normalize': 'auto', 'n_top_genes': None}
 
 # %% ../../nbs/33_drugseq_train.ipynb #70ca67d2
+def _check_inputs(own:dict, source):
+    "The input settings of DRUGSEQ_KEYS, checked by name"
+    if own['normalize'] not in NORMALIZE: raise input_error(f"unknown normalize {own['normalize']!r}; use one of {list(NORMALIZE)}", file=source, column='normalize')
+    n = own['n_top_genes']
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, column='n_top_genes')
+
 def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and DRUGSEQ_KEYS
                    screen:Screen=None, # The screen (its genes and scores shape the model and tasks)
                    source=None, # The config file, for messages
@@ -36,17 +45,21 @@ def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) 
     config = copy.deepcopy(config or {})
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
     for k in ('tasks', 'features', 'model'):
-        if k in config: raise input_error(f"the DRUG-seq pipeline sets {k!r} itself; use activation_weight, zscore and architecture instead", file=source, column=k)
+        if k in config: raise input_error(f"the DRUG-seq pipeline sets {k!r} itself; use activation_weight, zscore, normalize, n_top_genes and architecture instead", file=source, column=k)
     own = {k: config.pop(k, v) for k,v in DRUGSEQ_KEYS.items()}
     if not isinstance(own['architecture'], dict): raise input_error("must be a mapping of drugseq_model_config arguments", file=source, column='architecture')
+    _check_inputs(own, source)
     cfg = merge_config(DRUGSEQ_DEFAULTS, config)
-    try: cfg['model'] = drugseq_model_config(len(screen.genes), **own['architecture'])
+    n_genes = min(len(screen.genes), own['n_top_genes'] or len(screen.genes))
+    try: cfg['model'] = drugseq_model_config(n_genes, **own['architecture'])
     except TypeError as ex: raise input_error(f"{ex}", file=source, column='architecture') from None
     enc = {k:v for k,v in cfg['model']['encoder'].items() if k!='name'}
-    if enc['tokens']=='module': enc['modules'] = np.arange(enc['n_genes']) // max(int(enc['module_size']), 1)   # stand-in: the real modules come from the training rows
-    GeneTokenEncoder(**enc)   # fails early on a bad architecture
+    try:
+        if enc['tokens']=='module': enc['modules'] = np.arange(n_genes) // module_size_for(n_genes, enc['module_size'])   # stand-in: the real modules come from the training rows
+        GeneTokenEncoder(**enc)   # fails early on a bad architecture
+    except (MtlBioError, TypeError, ValueError) as ex: raise input_error(str(ex), file=source, column='architecture') from None
     cfg['tasks'] = [t.to_dict() for t in drugseq_tasks(screen.scores, own['activation_weight'])]
-    cfg['features'] = {'name': 'columns', 'columns': list(screen.genes), 'standardize': bool(own['zscore'])}
+    cfg['features'] = {'name': 'expression', 'columns': list(screen.genes), 'standardize': bool(own['zscore']), 'normalize': own['normalize'], 'n_top_genes': own['n_top_genes']}
     return run_config(cfg, source), own
 
 # %% ../../nbs/33_drugseq_train.ipynb #f0b0f0cf
@@ -64,54 +77,105 @@ def reference_wells(screen:Screen, cluster:str=None)->np.ndarray:
 
 # %% ../../nbs/33_drugseq_train.ipynb #81fd20be
 def _well_table(pred:Predictor, screen:Screen, outs:list, Z:np.ndarray, part, ref:np.ndarray)->pd.DataFrame:
-    "One row per well: ids, predicted scores, probability and activation, latent norm, distances to the reference centre"
+    "One row per well: ids (and labels when known), predicted scores, probability and activation, latent norm, distances to the reference centre"
     o = screen.obs
     wells = o[[c for c in ('well', 'compound', 'label', 'cluster') if c in o]].copy()
     if part is not None: wells['part'] = part
     s = _task_index(pred, 'scores')
     for j,c in enumerate(pred.tasks[s].columns): wells[f'{c}_pred'] = outs[s][:,j]
     wells['activated_prob'] = outs[_task_index(pred, 'activated')][:,0]
+    wells['activated_call'] = (wells['activated_prob'] >= _threshold(pred)).astype(int)
     wells['activation_pred'] = outs[_task_index(pred, 'activation')][:,0]
     wells['latent_norm'] = np.linalg.norm(Z, axis=1)
-    wells = pd.concat([wells, dmso_distances(Z, ref)], axis=1)
+    wells = pd.concat([wells.reset_index(drop=True), dmso_distances(Z, ref)], axis=1)
     wells['is_control'], wells['in_reference'] = screen.is_control, ref
     return wells
 
+def _threshold(pred:Predictor)->float:
+    "The activated call's threshold: the one the run fitted, else 0.5"
+    t = pred.thresholds.get('activated')
+    return float(np.ravel(t)[0]) if t is not None and np.size(t) else 0.5
+
 # %% ../../nbs/33_drugseq_train.ipynb #2a90a3d2
-def _gene_table(pred:Predictor, screen:Screen, X:np.ndarray)->pd.DataFrame:
-    "Gradient x Input importance of every gene for the predicted activation, with its co-expression module when the model has modules"
-    act = _task_index(pred, 'activation')
-    genes = gene_importance(grad_x_input(pred.model, X, act, scale=float(pred.tasks[act].stats['std'][0])), screen.genes)
-    mods = getattr(pred.featurizer, 'modules', None)
-    if mods is not None: genes['module'] = pd.Series(mods, index=pred.featurizer.columns).reindex(genes.gene).to_numpy()
+def _gene_table(pred:Predictor, X)->pd.DataFrame:
+    "Gradient x Input importance of every gene the model reads for the predicted activation, with its co-expression module when the model has modules"
+    act, feat = _task_index(pred, 'activation'), pred.featurizer
+    m_abs, m = grad_x_input_means(pred.model, X, act, scale=float(pred.tasks[act].stats['std'][0]))
+    genes = rank_genes(m_abs, m, feat.columns)
+    if getattr(feat, 'modules', None) is not None: genes['module'] = pd.Series(feat.modules, index=feat.columns).reindex(genes.gene).to_numpy()
     return genes
 
 # %% ../../nbs/33_drugseq_train.ipynb #dacb9dd4
-def _screen_summary(screen:Screen, ref:np.ndarray, reference_cluster, comp:pd.DataFrame, genes:pd.DataFrame)->dict:
-    "screen.json: the screen, its reference wells and the top compounds and genes"
-    return {'n_wells': screen.n_wells, 'n_genes': len(screen.genes), 'scores': screen.scores, 'control': screen.control,
+def _screen_summary(screen:Screen, ref:np.ndarray, reference_cluster, comp:pd.DataFrame, genes:pd.DataFrame, gene_report:dict=None)->dict:
+    "screen.json: the screen, its reference wells, the genes matched to the model, and the top compounds and genes"
+    note = {'derived': 'derived = sum of the z-scored scores (no historical score given)', None: 'unlabelled plate: no scores or labels'}
+    return {'n_wells': screen.n_wells, 'n_genes': len(screen.genes), 'labelled': screen.labelled, 'scores': screen.scores, 'control': screen.control,
             'n_control_wells': int(screen.is_control.sum()), 'activation_score': screen.activation_source,
-            'activation_score_note': 'derived = sum of the z-scored scores (no historical score given)' if screen.activation_source=='derived' else 'historical score as given',
+            'activation_score_note': note.get(screen.activation_source, 'historical score as given'),
             'reference': {'cluster': reference_cluster, 'n_wells': int(ref.sum())}, 'source': screen.source, 'info': screen.info,
+            'genes': {'model': len(genes), **{k: v for k,v in (gene_report or {}).items()}},
             'top_compounds': comp.compound.head(10).tolist(), 'top_genes': genes.gene.head(20).tolist()}
 
+# %% ../../nbs/33_drugseq_train.ipynb #80667685
+def _plain(v):
+    "A settings value as an .h5ad's uns can hold it: no None, lists as arrays (or JSON text when mixed)"
+    if isinstance(v, dict): return {str(k): _plain(x) for k,x in v.items() if x is not None}
+    if isinstance(v, (list, tuple)):
+        kinds = {type(x) for x in v}
+        return np.array(v) if v and len(kinds)==1 and kinds <= {int, float, str, bool} else json.dumps(v, default=str)
+    return str(v) if isinstance(v, Path) else v
+
+def screen_anndata(screen:Screen, # The screen that was scored
+                   pred:Predictor, # The model that scored it
+                   wells:pd.DataFrame, # The per-well table (wells.csv)
+                   Z:np.ndarray, # Latent vectors, wells x latent
+                   genes:pd.DataFrame, # The gene table (gene_importance.csv)
+                   settings:dict, # Run settings, stored in uns['mtl_bio']
+                  ):
+    "An AnnData of the scored screen: X the expression of the model's genes as read, obs the per-well table, obsm['X_mtl'] the latent space, var the gene table."
+    import anndata
+    feat = pred.featurizer
+    pos = pd.Index(screen.genes).get_indexer(feat.columns)
+    X = screen.X[:, np.where(pos < 0, 0, pos)]
+    if (pos < 0).any(): X = (X @ sparse.diags((pos >= 0).astype(np.float32))).tocsr() if sparse.issparse(X) else X * (pos >= 0)   # genes filled at prediction: zeros here
+    var = genes.set_index('gene').reindex(feat.columns)
+    var['training_mean'], var['training_sd'], var['in_plate'] = np.asarray(feat.mean, np.float32), np.asarray(feat.std, np.float32), pos >= 0
+    obs = wells.set_index(wells['well'].astype(str)).drop(columns='well')
+    for c in obs.columns:
+        if obs[c].dtype==object: obs[c] = obs[c].astype(str)
+    ad = anndata.AnnData(X=X, obs=obs, var=var)
+    ad.obs_names.name, ad.var_names.name = 'well', 'gene'
+    ad.obsm['X_mtl'] = np.asarray(Z, dtype=np.float32)
+    ad.uns['mtl_bio'] = _plain(settings)
+    return ad
+
 # %% ../../nbs/33_drugseq_train.ipynb #6a87a25d
+def _settings(pred:Predictor, screen:Screen, reference_cluster, gene_report:dict=None)->dict:
+    "What made these exports: the run, its input processing and model, the control and reference (uns['mtl_bio'] of screen.h5ad)"
+    feat, enc = pred.featurizer.to_dict(), getattr(pred.model, 'encoder', None)
+    return {'pipeline': 'drugseq', 'mtl_bio_version': mtl_bio.__version__, 'checkpoint': str(pred.meta.get('path')), 'source': screen.source,
+            'control': screen.control, 'reference_cluster': reference_cluster, 'labelled': screen.labelled, 'scores': pred.tasks[_task_index(pred, 'scores')].columns,
+            'input': {k: feat.get(k) for k in ('normalize', 'counts', 'target_sum', 'n_top_genes', 'standardize')} | {'n_genes': len(feat['columns'])},
+            'model': {k: getattr(enc, k, None) for k in ('tokens', 'n_tokens', 'module_size', 'patch_size')},
+            'genes_missing_filled': (gene_report or {}).get('missing', []), 'genes_extra_dropped': len((gene_report or {}).get('extra', []))}
+
 def export_screen(folder, # Output folder (exists)
-                  pred:Predictor, # A trained DRUG-seq model
+                  pred:Predictor, # A trained DRUG-seq model (its featurizer attached to screen, unless X is given)
                   screen:Screen,
-                  X:np.ndarray=None, # The model inputs, if already computed
+                  X=None, # The model inputs, if already computed
                   part:np.ndarray=None, # train/valid/test per well, when known
                   reference_cluster:str=None, # Only the DMSO wells of this cluster form the centre
                   embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
                   outputs:tuple=None, # predict_outputs(..., latent=True) of X, if already computed
+                  gene_report:dict=None, # Genes missing from the plate (filled) and extra (dropped), from attach
                  )->dict:
-    "Write the per-well, per-compound and per-gene exports; return headline figures."
+    "Write the per-well, per-compound and per-gene exports and screen.h5ad; return headline figures."
     folder = Path(folder)
     if X is None: X = pred.featurizer.transform(screen.table(), screen.source)
     outs, Z = outputs if outputs is not None else predict_outputs(pred.model, X, pred.tasks, latent=True)
     ref = reference_wells(screen, reference_cluster)
     wells = _well_table(pred, screen, outs, Z, part, ref)
-    comp, genes = compound_table(wells), _gene_table(pred, screen, X)
+    comp, genes = compound_table(wells), _gene_table(pred, X)
     with atomic_write(folder/'wells.csv') as f: wells.to_csv(f, index=False)
     with atomic_write(folder/'latent.csv') as f: pd.concat([wells[['well']], pd.DataFrame(Z, columns=[f'z{i}' for i in range(Z.shape[1])])], axis=1).to_csv(f, index=False)
     with atomic_write(folder/'compounds.csv') as f: comp.to_csv(f, index=False)
@@ -119,13 +183,21 @@ def export_screen(folder, # Output folder (exists)
     feat = pred.featurizer
     if feat.standardize:
         with atomic_write(folder/'gene_scaler.csv') as f: pd.DataFrame({'gene': feat.columns, 'mean': feat.mean, 'sd': feat.std}).to_csv(f, index=False)
-    plot_latent(Z, screen.obs['label'].to_numpy(), screen.is_control, folder/'plots'/'latent.png', embedding, screen.control)
-    summary = _screen_summary(screen, ref, reference_cluster, comp, genes)
+    labels, what = (screen.obs['label'].to_numpy(), 'activation label') if screen.labelled else (wells['activated_call'].to_numpy(), 'predicted activation')
+    plot_latent(Z, labels, screen.is_control, folder/'plots'/'latent.png', embedding, screen.control, what)
+    screen_anndata(screen, pred, wells, Z, genes, _settings(pred, screen, reference_cluster, gene_report)).write_h5ad(folder/'screen.h5ad', compression='gzip')
+    summary = _screen_summary(screen, ref, reference_cluster, comp, genes, gene_report)
     save_json(summary, folder/'screen.json')
     return summary
 
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
-def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen or pbmc_screen
+def _check_trainable(screen:Screen):
+    "Training needs scores and labels, and both labels at least twice (the stratified split)"
+    if not screen.labelled: raise input_error("this plate has no scores or labels (scores_3_z.csv, labels_cls.csv): training needs them; score it with drugseq-predict / predict_screen", file=screen.source)
+    counts = screen.obs['label'].value_counts()
+    if len(counts) < 2 or counts.min() < 2: raise input_error(f"label counts {counts.to_dict()}: the stratified split needs both labels, twice each", file=screen.source)
+
+def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen or pbmc_screen (labelled)
                   out, # Output folder of the run
                   config:dict=None, # See drugseq_config
                   overwrite:bool=False, # Replace an existing output folder
@@ -134,12 +206,13 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
     "Train the multi-task gene-token Transformer and write a run folder with every export."
     cfg, own = drugseq_config(config, screen, config_source)
     check_out_dir(out, overwrite)
-    if screen.obs['label'].nunique() < 2 or screen.obs['label'].value_counts().min() < 2:
-        raise input_error(f"label counts {screen.obs['label'].value_counts().to_dict()}: the stratified split needs both labels, twice each", file=screen.source)
+    _check_trainable(screen)
     reference_wells(screen, own['reference_cluster'])   # a bad reference fails before training, not after
-    enc = cfg['model']['encoder']
-    feat = ExpressionFeaturizer(screen.genes, standardize=cfg['features']['standardize'], module_size=enc['module_size'] if enc['tokens']=='module' else None)
-    def export(folder, X, split, **_):
+    enc, f = cfg['model']['encoder'], cfg['features']
+    feat = ExpressionFeaturizer(screen.genes, standardize=f['standardize'], module_size=enc['module_size'] if enc['tokens']=='module' else None,
+                                normalize=f['normalize'], n_top_genes=f['n_top_genes'])
+    feat.attach(screen)
+    def export(folder, X, split, outputs, **_):
         part = np.empty(screen.n_wells, dtype=object)
         for p,idx in split.items(): part[idx] = p
         export_screen(folder, load_predictor(folder), screen, X, part, own['reference_cluster'], own['embedding'])
@@ -152,40 +225,55 @@ def _drugseq_predictor(run)->Predictor:
     if pred.meta.get('pipeline')!='drugseq': raise input_error(f"not a DRUG-seq run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
     return pred
 
+def _plate_metrics(pred:Predictor, screen:Screen, outs:list)->dict:
+    "Every task scored on every well of a labelled plate (baselines: the evaluated wells' own mean or majority, since a checkpoint keeps no training targets)"
+    want = pred.tasks[_task_index(pred, 'scores')].columns
+    if list(want)!=list(screen.scores): raise input_error(f"the model predicts scores {want}, the screen has {screen.scores}", file=screen.source)
+    df, res = screen.obs, {}
+    for t,o in zip(pred.tasks, outs):
+        y = t.encode(df, screen.source)
+        r = evaluate_task(t, y, o, pred.thresholds.get(t.name), y)
+        r['baseline']['name'] = r['baseline']['name'].replace('training mean', 'mean') + ' of the evaluated wells'
+        res[t.name] = {'kind': t.kind, **r}
+    return {'split': {'method': 'all wells (no training)', 'seed': None, 'group_col': None, 'train': 0, 'valid': 0, 'test': screen.n_wells},
+            'checkpoint': pred.meta.get('path'), 'test': res}
+
+def predict_screen(run, # Run folder, its model.pt, or a Predictor
+                   screen:Screen, # A plate: unlabelled (no scores or labels) or labelled
+                   out, # Output folder for the exports
+                   overwrite:bool=False, # Replace an existing output folder
+                   reference_cluster:str=None, # Only this cluster's DMSO wells form the centre
+                   fill_missing:bool=False, # Read genes the plate lacks as the training mean (reported) instead of refusing
+                   embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
+                  )->dict:
+    "Score a plate with a trained run and write every export (and metrics.json when the plate is labelled)."
+    pred = _drugseq_predictor(run)
+    report = pred.featurizer.attach(screen, fill_missing)
+    reference_wells(screen, reference_cluster)
+    with staged_dir(out, overwrite) as tmp:
+        X = pred.featurizer.transform(screen.table(), screen.source)
+        outs, Z = predict_outputs(pred.model, X, pred.tasks, latent=True)
+        metrics = _plate_metrics(pred, screen, outs) if screen.labelled else None
+        if metrics: save_json(metrics, tmp/'metrics.json')
+        summary = export_screen(tmp, pred, screen, X, None, reference_cluster, embedding, outputs=(outs, Z), gene_report=report)
+    return {'summary': summary, 'metrics': metrics, 'genes': report}
+
+# %% ../../nbs/33_drugseq_train.ipynb #ad9f16f9
 def evaluate_drugseq(run, # Run folder, its model.pt, or a Predictor
                      screen:Screen, out, # Output folder for metrics and exports
                      overwrite:bool=False, reference_cluster:str=None, embedding:str='auto')->dict:
-    "Evaluate a trained model on every well of `screen` and write the exports (no training)."
-    pred = _drugseq_predictor(run)
-    genes = pred.featurizer.columns
-    missing = [g for g in genes if g not in set(screen.genes)]
-    if missing: raise input_error(f"{len(missing)} of the model's {len(genes)} genes are not in the expression matrix, e.g. {missing[:5]}", file=screen.source)
-    want = pred.tasks[_task_index(pred, 'scores')].columns
-    if list(want)!=list(screen.scores): raise input_error(f"the model predicts scores {want}, the screen has {screen.scores}", file=screen.source)
-    reference_wells(screen, reference_cluster)
-    df = screen.table()
-    with staged_dir(out, overwrite) as tmp:
-        X = pred.featurizer.transform(df, screen.source)
-        outs, Z = predict_outputs(pred.model, X, pred.tasks, latent=True)
-        res = {}
-        for t,o in zip(pred.tasks, outs):
-            y = t.encode(df, screen.source)
-            r = evaluate_task(t, y, o, pred.thresholds.get(t.name), y)
-            r['baseline']['name'] = r['baseline']['name'].replace('training mean', 'mean') + ' of the evaluated wells'   # no training rows here
-            res[t.name] = {'kind': t.kind, **r}
-        metrics = {'split': {'method': 'all wells (no training)', 'seed': None, 'group_col': None, 'train': 0, 'valid': 0, 'test': screen.n_wells},
-                   'checkpoint': pred.meta.get('path'), 'test': res}
-        save_json(metrics, tmp/'metrics.json')
-        export_screen(tmp, pred, screen, X, None, reference_cluster, embedding, outputs=(outs, Z))
-    return metrics
+    "Evaluate a trained model on every well of a labelled `screen` and write the exports (no training); returns the metrics."
+    if not screen.labelled: raise input_error("evaluation needs scores and labels; to score an unlabelled plate use predict_screen / drugseq-predict", file=screen.source)
+    return predict_screen(run, screen, out, overwrite, reference_cluster, embedding=embedding)['metrics']
 
 # %% ../../nbs/33_drugseq_train.ipynb #64f725bf
 def read_screen(data, control:str='DMSO', scores:str=None, label:str=None, compound:str=None, well:str=None,
                 activation:str=None, cluster:str=None, layer:str=None)->Screen:
-    "A screen from a CSV-set folder or an `.h5ad` (roles named by obs columns, scores comma-separated)."
+    "A screen from a CSV-set folder or an `.h5ad` (roles named by obs columns, scores comma-separated; without scores and label, an unlabelled plate)."
     path = Path(data)
     if path.suffix.lower()=='.h5ad':
-        if not (scores and label and compound): raise input_error("an .h5ad needs --scores, --label and --compound (obs column names)", file=path)
-        return load_h5ad(path, scores=[s.strip() for s in scores.split(',') if s.strip()], label=label, compound=compound, well=well,
+        if not compound: raise input_error("an .h5ad needs --compound (the obs column of the compound), and for training --scores and --label", file=path)
+        if bool(scores) != bool(label): raise input_error("give both --scores and --label (a labelled screen), or neither (an unlabelled plate)", file=path)
+        return load_h5ad(path, scores=[s.strip() for s in scores.split(',') if s.strip()] if scores else None, label=label, compound=compound, well=well,
                          activation=activation, cluster=cluster, control=control, layer=layer)
     return load_drugseq(path, control)
