@@ -60,7 +60,6 @@ def child_train(path, out, threads):
     mm, ss = str(h['time'].iloc[0]).split(':')[-2:]   # fastai's 'mm:ss' of the epoch (training and validation)
     log['epoch_s'] = 60*int(mm) + int(ss)
     log['n_tokens'], log['module_size'], log['n_wells'], log['n_genes'] = enc.n_tokens, enc.module_size, s.n_wells, len(s.genes)
-    log['valid_activated_roc_auc'] = res.metrics['valid']['activated']['macro_roc_auc']
     return log
 
 def child_modules(path, threads, max_wells):
@@ -109,10 +108,10 @@ if __name__=='__main__':
     print(f"module fitting, {m['n_genes']:,} genes ({big:,} wells, a sample of {min(big, a.max_wells):,}): {g['s']:.1f} s, extra peak memory {g['extra_mb']:.0f} MB "
           f"(process peak {g['process_peak_mb']:.0f} MB); {m['n_modules']} modules of at most {m['largest']} genes", flush=True)
     if a.modules_only: sys.exit()
-    print(f"\n{'wells':>7s}{'load s':>8s}{'load peak MB':>14s}{'train+export s':>16s}{'epoch s':>9s}{'peak MB':>9s}{'MB/1k wells':>13s}{'tokens':>8s}{'valid AUC':>11s}", flush=True)
+    print(f"\n{'wells':>7s}{'load s':>8s}{'load peak MB':>14s}{'train+export s':>16s}{'epoch s':>9s}{'peak MB':>9s}{'MB/1k wells':>13s}{'tokens':>8s}", flush=True)
     for n in a.wells:
         with tempfile.TemporaryDirectory() as t:
             r = run_child(['--_child', 'train', screen(n), Path(t)/'run', '--genes', a.genes, '--threads', a.threads])
         peak = max(r['load']['process_peak_mb'], r['train_1_epoch_and_exports']['process_peak_mb'])
         print(f"{n:>7,d}{r['load']['s']:>8.1f}{r['load']['peak_mb']:>14.0f}{r['train_1_epoch_and_exports']['s']:>16.0f}{r['epoch_s']:>9d}{peak:>9.0f}{peak/(n/1000):>13.0f}"
-              f"{r['n_tokens']:>8d}{r['valid_activated_roc_auc']:>11.3f}", flush=True)
+              f"{r['n_tokens']:>8d}", flush=True)

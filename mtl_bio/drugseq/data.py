@@ -346,6 +346,7 @@ def pbmc_screen(reference:str='CD14+ Monocyte', # Cell type standing in for the 
     except ImportError: raise MtlBioError("the PBMC demonstration needs scanpy: pip install scanpy") from None
     ad = sc.datasets.pbmc68k_reduced()
     ad.obs['t_cell'] = ad.obs['bulk_labels'].astype(str).str.match(r'CD[48]\+').astype(int).to_numpy()
+    for c in PBMC_SCORES: ad.obs[c] = (ad.obs[c] - ad.obs[c].mean()) / ad.obs[c].std()   # z-scored, as the screen's scores_3_z.csv are
     s = screen_from_anndata(ad, list(PBMC_SCORES), 't_cell', 'bulk_labels', cluster='louvain', control=reference, source='scanpy pbmc68k_reduced')
     s.info = {'demo': 'pbmc68k_reduced', 'label': 'T cell (bulk_labels CD4+/CD8+) vs other', 'reference': reference, 'compound': 'bulk_labels (cell type)'}
     return s

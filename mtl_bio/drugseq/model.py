@@ -271,6 +271,8 @@ class ExpressionFeaturizer(ColumnFeaturizer):
         "Fit on the training rows of df (only those: normalisation, gene choice, statistics and modules never see validation or test rows); returns self."
         R, genes, _ = self._raw(df, file)
         self.counts = self.normalize=='log1p' or (self.normalize=='auto' and is_counts(R))
+        if self.counts and (R.data if sparse.issparse(R) else np.asarray(R)).min(initial=0) < 0:
+            raise input_error("normalize 'log1p' needs counts (values >= 0); these values are negative somewhere (already scaled?): use normalize 'none'", file=file or (self.source or {}).get('file'))
         if self.counts:
             self.genes = list(genes)
             self.target_sum = float(np.median(np.asarray(R.sum(1)).ravel()))

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/33_drugseq_train.ipynb #47b980ac
 from __future__ import annotations
-import copy, json, tempfile
+import copy, json, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy import sparse
@@ -18,7 +18,7 @@ from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_g
 
 # %% auto #0
 __all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'drugseq_config', 'reference_wells', 'screen_anndata', 'export_screen',
-           'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
+           'pca_scores', 'expression_baselines', 'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -136,7 +136,7 @@ def screen_anndata(screen:Screen, # The screen that was scored
     import anndata
     feat = pred.featurizer
     pos = pd.Index(screen.genes).get_indexer(feat.columns)
-    X = screen.X[:, np.where(pos < 0, 0, pos)]
+    X = screen.X if len(pos)==screen.X.shape[1] and (pos==np.arange(len(pos))).all() else screen.X[:, np.where(pos < 0, 0, pos)]
     if (pos < 0).any(): X = (X @ sparse.diags((pos >= 0).astype(np.float32))).tocsr() if sparse.issparse(X) else X * (pos >= 0)   # genes filled at prediction: zeros here
     var = genes.set_index('gene').reindex(feat.columns)
     var['training_mean'], var['training_sd'], var['in_plate'] = np.asarray(feat.mean, np.float32), np.asarray(feat.std, np.float32), pos >= 0
@@ -190,6 +190,43 @@ def export_screen(folder, # Output folder (exists)
     save_json(summary, folder/'screen.json')
     return summary
 
+# %% ../../nbs/33_drugseq_train.ipynb #77c6f397
+def pca_scores(X, # Model inputs of every well: an array or LazyRows
+               rows, # The wells the components are fitted on
+               n_components:int=50, # Principal components kept
+               max_wells:int=4000, # At most this many of rows (a seeded sample) fit the components
+               bs:int=1024, seed:int=0)->np.ndarray:
+    "Every well's coordinates on the top principal components of the `rows` wells' inputs (wells x n_components), projected batch by batch."
+    from sklearn.utils.extmath import randomized_svd
+    rows = np.asarray(rows)
+    fit = rows if len(rows) <= max_wells else np.sort(np.random.default_rng(seed).choice(rows, max_wells, replace=False))
+    F = np.asarray(X[fit], dtype=np.float32)
+    centre = F.mean(0)
+    k = max(1, min(n_components, min(F.shape) - 1))
+    _, _, vt = randomized_svd(F - centre, k, random_state=seed)
+    return np.concatenate([(np.asarray(X[i:i+bs], dtype=np.float32) - centre) @ vt.T for i in range(0, len(X), bs)])
+
+# %% ../../nbs/33_drugseq_train.ipynb #50bd41d2
+def expression_baselines(X, # Model inputs of every well: an array or LazyRows
+                         tasks:list, # The run's fitted tasks
+                         ys:list, # Their targets, in their units
+                         rows, # The wells to fit on
+                         n_components:int=50, # Principal components the linear models read
+                        )->dict:
+    "Baseline name -> {task name: outputs for every well}: ridge regression (regression tasks) and logistic regression (binary tasks) on the top principal components."
+    from sklearn.linear_model import RidgeCV, LogisticRegressionCV
+    Z, rows = pca_scores(X, rows, n_components), np.asarray(rows)
+    what = f"{Z.shape[1]} principal components of the expression"
+    ridge, logit = {}, {}
+    for t,y in zip(tasks, ys):
+        if t.kind=='regression': ridge[t.name] = RidgeCV(alphas=np.logspace(-2, 4, 13)).fit(Z[rows], y[rows]).predict(Z).reshape(len(Z), -1).astype(np.float32)
+        elif t.kind=='binary' and len(np.unique(y[rows, 0])) > 1:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                m = LogisticRegressionCV(Cs=[1e-3, 1e-2, 1e-1, 1., 10.], cv=3, scoring='roc_auc', class_weight='balanced', max_iter=2000).fit(Z[rows], y[rows, 0])
+            logit[t.name] = m.predict_proba(Z)[:, 1:].astype(np.float32)
+    return {k:v for k,v in {f'ridge on {what}': ridge, f'logistic regression on {what}': logit}.items() if v}
+
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
 def _check_trainable(screen:Screen):
     "Training needs scores and labels, and both labels at least twice (the stratified split)"
@@ -217,7 +254,8 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
         for p,idx in split.items(): part[idx] = p
         export_screen(folder, load_predictor(folder), screen, X, part, own['reference_cluster'], own['embedding'])
     extra = {'pipeline': 'drugseq', 'scores': screen.scores, 'control': screen.control, 'activation_score': screen.activation_source}
-    return train_run(screen.table(), cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, export=export, extra=extra)
+    baselines = lambda df, tasks, ys, rows: expression_baselines(feat.transform(df, screen.source), tasks, ys, rows)   # the featurizer is fitted on the training wells by then
+    return train_run(screen.table(), cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, export=export, extra=extra, baselines=baselines)
 
 # %% ../../nbs/33_drugseq_train.ipynb #23172fd4
 def _drugseq_predictor(run)->Predictor:
