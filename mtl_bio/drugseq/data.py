@@ -133,7 +133,7 @@ def expression_matrix(expr, # wells x genes: a DataFrame, a NumPy array or a Sci
     return X, genes
 
 # %% ../../nbs/30_drugseq_data.ipynb #2f9f3f92
-def make_screen(expr, # wells x genes: a DataFrame, or an array / SciPy sparse matrix with `genes`
+def make_screen(expr, # wells x genes: a DataFrame, or an array or SciPy sparse matrix with genes
                 scores:pd.DataFrame, # wells x continuous scores; None for an unlabelled plate
                 label, compound, well, # per-well arrays (label None for an unlabelled plate)
                 activation=None, # Historical activation score, per well; None: derived_activation (labelled screens)
