@@ -120,6 +120,11 @@ def _usage()->str:
     return '\n'.join(lines)
 
 # %% ../nbs/09_cli.ipynb #e5eaf1ed
+def _argv_paths(rest:list)->list:
+    "The command line's arguments that name existing files or folders, except the value of --out: the command's inputs"
+    skip = {i+1 for i,a in enumerate(rest) if a=='--out'}
+    return [a for i,a in enumerate(rest) if i not in skip and not a.startswith('-') and Path(a).exists()]
+
 def main(argv:list=None, # The arguments; default sys.argv[1:]
         )->int:
     "Entry point of the mtl_bio console script: run one command; a bad input is one line on stderr and exit status 2."
@@ -133,6 +138,6 @@ def main(argv:list=None, # The arguments; default sys.argv[1:]
         func = resolve(table[name][1])
         args = vars(anno_parser(func, prog=f'mtl_bio {name}').parse_args(rest))
         args.pop('pdb', None); args.pop('xtra', None)
-        func(**args)
+        with recording_inputs(_argv_paths(rest)): func(**args)   # no output may replace what the command reads
     except MtlBioError as ex: print(f"mtl_bio {name}: error: {ex}", file=sys.stderr); return 2
     return 0

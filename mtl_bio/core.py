@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #03b86f88
 from __future__ import annotations
-import os, sys, random, json, shutil, tempfile, contextlib
+import os, re, sys, random, json, shutil, tempfile, contextlib, importlib, warnings
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['MtlBioError', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix', 'read_table', 'set_seed',
-           'default_device', 'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config',
-           'check_out_dir', 'staged_dir', 'prediction_files', 'write_predictions']
+__all__ = ['OUTPUT_MARK', 'MtlBioError', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix', 'recording_inputs',
+           'note_input', 'input_clash', 'refuse_clash', 'read_table', 'set_seed', 'default_device', 'atomic_write',
+           'save_json', 'load_json', 'load_config', 'override_config', 'is_output_dir', 'check_out_dir',
+           'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -75,6 +76,39 @@ def numeric_matrix(df, # The table
         out[:,j] = v
     return out
 
+# %% ../nbs/00_core.ipynb #18a2c01f
+_READ = None   # while a command runs (recording_inputs): the resolved paths it has read
+
+@contextlib.contextmanager
+def recording_inputs(paths=(), # Paths known to be inputs from the start (the command line's existing files and folders)
+                    ):
+    "Within the block, paths read through the library (and `paths`) are inputs: outputs refuse to replace or delete them."
+    global _READ
+    old, _READ = _READ, {Path(p).resolve() for p in paths if Path(p).exists()}
+    try: yield _READ
+    finally: _READ = old
+
+def note_input(path):
+    "Record that the running command read `path` (a no-op outside recording_inputs)."
+    if _READ is not None: _READ.add(Path(path).resolve())
+
+# %% ../nbs/00_core.ipynb #fca4c804
+def input_clash(out, # An output path about to be written
+                folder:bool=False, # out is a folder that may be replaced as a whole
+               ):
+    "The first recorded input that writing `out` would replace or delete (None: none)."
+    if not _READ: return None
+    o = Path(out).resolve()
+    for p in sorted(_READ):
+        if p==o or (folder and o in p.parents): return p                 # the input itself, or a file inside the folder to be replaced
+        if not folder and o.exists() and p.is_dir() and p in o.parents: return o   # a file of an input folder (a run's model.pt, say)
+    return None
+
+def refuse_clash(out, folder:bool=False):
+    "Raise the one-line error when writing `out` would replace or delete an input of the running command."
+    p = input_clash(out, folder)
+    if p is not None: raise input_error(f"this output would replace or delete {str(p)!r}, which the command reads; choose another output {'folder' if folder else 'file'}", file=out)
+
 # %% ../nbs/00_core.ipynb #4f3c8b50
 def read_table(path, # A .csv, .tsv/.txt, .xlsx/.xls or .parquet file
                **kwargs, # Passed to the pandas reader
@@ -83,6 +117,7 @@ def read_table(path, # A .csv, .tsv/.txt, .xlsx/.xls or .parquet file
     import pandas as pd
     path = Path(path)
     if not path.exists(): raise input_error("no such file", file=path)
+    note_input(path)
     suf = path.suffix.lower()
     try:
         if suf=='.parquet': df = pd.read_parquet(path, **kwargs)
@@ -123,6 +158,7 @@ def atomic_write(path, # The file to (re)write
                 ):
     "Context manager giving a file handle; the file appears at `path` only if the block succeeds."
     path = Path(path)
+    refuse_clash(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
@@ -181,6 +217,7 @@ def load_config(path, # A .yaml/.yml or .json file
     import yaml
     path = Path(path)
     if not path.exists(): raise input_error("no such config file", file=path)
+    note_input(path)
     if path.is_dir(): raise input_error("is a folder, not a config file", file=path)
     try: cfg = yaml.load(path.read_text(), Loader=_unique_key_loader())
     except UnicodeDecodeError: raise input_error("not a text file", file=path) from None
@@ -198,33 +235,70 @@ def override_config(cfg:dict, # A config (a mapping of sections), changed in pla
     return cfg
 
 # %% ../nbs/00_core.ipynb #0fc6b47c
+OUTPUT_MARK = '.mtl_bio'   # the file every output folder gets: --overwrite replaces only folders that have it (or a run's model.pt)
+
+def is_output_dir(path)->bool:
+    "Whether `path` is a folder mtl_bio wrote (its mark, or a checkpoint of a run written before marks existed)."
+    path = Path(path)
+    return (path/OUTPUT_MARK).exists() or (path/'model.pt').exists()
+
 def check_out_dir(path, # The output folder a run will create
                   overwrite:bool=False, # Replace an existing folder?
                  ):
-    "Refuse to run into an existing, non-empty output folder unless `overwrite`."
+    "Refuse an output folder that holds an input, that exists and is not empty (unless `overwrite`), or that mtl_bio did not write."
     path = Path(path)
+    refuse_clash(path, folder=True)
     if path.exists() and not path.is_dir(): raise input_error("exists and is not a folder", file=path)
-    if path.exists() and any(path.iterdir()) and not overwrite:
-        raise input_error("output folder exists and is not empty; pass overwrite=True (CLI: --overwrite) to replace it, or choose another folder", file=path)
+    if path.exists() and any(path.iterdir()):
+        if not overwrite: raise input_error("output folder exists and is not empty; pass overwrite=True (CLI: --overwrite) to replace it, or choose another folder", file=path)
+        if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio (no .mtl_bio mark, no model.pt); --overwrite replaces only those. Choose another folder", file=path)
 
 # %% ../nbs/00_core.ipynb #645d4c02
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def clean_partials(path)->list:
+    "Remove the hidden `.partial` and `.old` folders that killed runs left beside `path`; return what was removed (a running command's are kept)."
+    path, gone = Path(path), []
+    if not path.parent.exists(): return gone
+    for d in path.parent.glob(f'.{path.name}.*'):
+        m = re.fullmatch(rf'\.{re.escape(path.name)}\.(?:p(\d+)\..*\.partial|old-(\d+))', d.name)
+        if not (m and d.is_dir()): continue
+        if _alive(int(m.group(1) or m.group(2))) and int(m.group(1) or m.group(2))!=os.getpid(): continue
+        shutil.rmtree(d, ignore_errors=True); gone.append(d)
+    if gone: warnings.warn(f"removed {len(gone)} unfinished output folder(s) left by an interrupted run beside {path}: {[d.name for d in gone]}")
+    return gone
+
+def _place(tmp:Path, path:Path, overwrite:bool):
+    "Move the finished folder into place; refuse a target that appeared while the command ran (another run), unless overwrite"
+    refuse_clash(path, folder=True)   # inputs read while working count too
+    if path.exists() and any(path.iterdir()):
+        if not overwrite: raise input_error("output folder appeared while this command ran (another run with the same --out?); it was not replaced: pass --overwrite, or choose another folder", file=path)
+        if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio; --overwrite replaces only those", file=path)
+        old = path.with_name(f'.{path.name}.old-{os.getpid()}')
+        os.replace(path, old); os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    try: os.rename(tmp, path)   # refused by the OS if another run has just filled path
+    except OSError: raise input_error("output folder appeared while this command ran (another run with the same --out?); it was not replaced", file=path) from None
+
 @contextlib.contextmanager
 def staged_dir(path, # The output folder to create
-               overwrite:bool=False, # Replace an existing folder (only once the new one is complete)
+               overwrite:bool=False, # Replace an existing output folder (only once the new one is complete)
               ):
-    "Build an output folder in a temporary sibling; move it into place only if the block succeeds."
+    "Build an output folder in a temporary sibling; move it into place only if the block succeeds and the target is still free (or overwrite)."
     path = Path(path)
     check_out_dir(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.partial'))
+    clean_partials(path)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.p{os.getpid()}.', suffix='.partial'))
     try:
         yield tmp
-        if path.exists():
-            old = path.with_name(f'.{path.name}.old-{os.getpid()}')
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else: os.replace(tmp, path)
+        (tmp/OUTPUT_MARK).write_text(json.dumps({'written_by': 'mtl_bio', 'version': importlib.import_module('mtl_bio').__version__}) + '\n')
+        _place(tmp, path, overwrite)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -235,6 +309,7 @@ def prediction_files(out, # The predictions CSV
     "`(out, report)`: the predictions file and its `<stem>.invalid.csv`; an existing one is an error unless `overwrite`."
     out = Path(out); report = out.with_name(out.stem + '.invalid.csv')
     for f in (out, report):
+        refuse_clash(f)
         if f.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=f)
     return out, report
 

@@ -210,6 +210,7 @@ def load_predictor(path, # A run folder, or its model.pt
     path = Path(path)
     if path.is_dir(): path = path/'model.pt'
     if not path.exists(): raise input_error("no checkpoint here (expected a run folder with model.pt, or the .pt file)", file=path)
+    note_input(path.parent)   # the run folder: no output may replace it or a file in it
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as ex: raise input_error(f"not a readable checkpoint, the file may be truncated or corrupt ({type(ex).__name__}: {str(ex)[:200]})", file=path) from None
     if not isinstance(ck, dict) or ck.get('format')!=CKPT_FORMAT:

@@ -82,6 +82,7 @@ def is_fasta(path)->bool:
 # %% ../nbs/00b_sequences.ipynb #fe5f921e
 def _fasta_text(path:Path)->str:
     "The text of a plain or gzip-compressed FASTA file (told apart by the gzip magic bytes, not by the name)"
+    note_input(path)
     with open(path, 'rb') as f: gz = f.read(2)==b'\x1f\x8b'
     try:
         if gz:
@@ -302,6 +303,7 @@ def load_vectors(path, # A word2vec file (binary or text format)
     check_k(k)
     path = Path(path)
     if not path.exists(): raise input_error("no such file", file=path)
+    note_input(path)
     tries = [binary] if binary is not None else ([True, False] if path.suffix.lower() in ('.bin', '.gz') else [False, True])
     errors = []
     for b in tries:

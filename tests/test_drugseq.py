@@ -111,7 +111,7 @@ def test_pbmc_demonstration(tmp_path):
     ad.obs['t_cell'] = ad.obs['bulk_labels'].astype(str).str.match(r'CD[48]\+').astype(int).to_numpy()
     ad.write_h5ad(tmp_path/'pbmc.h5ad')
     r = mtl('drugseq-train', tmp_path/'pbmc.h5ad', '--scores', 'S_score,G2M_score,percent_mito', '--label', 't_cell', '--compound', 'bulk_labels',
-            '--cluster', 'louvain', '--control', 'CD14+ Monocyte', '--out', tmp_path/'run', '--epochs', '8', '--quiet')
+            '--cluster', 'louvain', '--control', 'CD14+ Monocyte', '--out', tmp_path/'run', '--epochs', '5', '--quiet')
     assert r.returncode == 0, r.stderr
     w, c, g = _check_exports(tmp_path/'run', 700, 765, scores=('S_score', 'G2M_score', 'percent_mito'))
     m = json.loads((tmp_path/'run'/'metrics.json').read_text())['valid']['activated']

@@ -329,6 +329,7 @@ def load_h5ad(path, # An .h5ad file
     "Read a screen from an AnnData `.h5ad` file."
     path = Path(path)
     if not path.exists(): raise input_error("no such file", file=path)
+    note_input(path)
     try: import anndata
     except ImportError: raise MtlBioError("reading .h5ad needs the anndata package: pip install anndata") from None
     try: adata = anndata.read_h5ad(path)
