@@ -267,7 +267,8 @@ def clean_partials(path)->list:
     for d in path.parent.glob(f'.{path.name}.*'):
         m = re.fullmatch(rf'\.{re.escape(path.name)}\.(?:p(\d+)\..*\.partial|old-(\d+))', d.name)
         if not (m and d.is_dir()): continue
-        if _alive(int(m.group(1) or m.group(2))) and int(m.group(1) or m.group(2))!=os.getpid(): continue
+        pid = int(m.group(1) or m.group(2))
+        if _alive(pid) and pid!=os.getpid(): continue
         shutil.rmtree(d, ignore_errors=True); gone.append(d)
     if gone: warnings.warn(f"removed {len(gone)} unfinished output folder(s) left by an interrupted run beside {path}: {[d.name for d in gone]}")
     return gone

@@ -19,7 +19,8 @@ from ..registry import register_featurizer
 
 # %% auto #0
 __all__ = ['GENE_DROPOUT', 'NORMALIZE', 'gene_modules', 'module_size_for', 'GeneTokenEncoder', 'is_counts', 'normalize_counts',
-           'top_variable_genes', 'ExpressionRows', 'ExpressionFeaturizer', 'drugseq_tasks', 'drugseq_model_config']
+           'top_variable_genes', 'ExpressionRows', 'gene_columns', 'ExpressionFeaturizer', 'drugseq_tasks',
+           'drugseq_model_config']
 
 # %% ../../nbs/31_drugseq_model.ipynb #9d91e7ee
 def _standardised_sample(X, max_wells:int, seed:int)->np.ndarray:
@@ -205,6 +206,16 @@ class ExpressionRows(LazyRows):
     def rows(self, idx)->np.ndarray:
         return _finish(self.M[np.asarray(idx)].toarray(), self.mean, self.std, self.standardize, self.fill)
 
+# %% ../../nbs/31_drugseq_model.ipynb #34a26517
+def gene_columns(X, # wells x genes, dense or sparse
+                 pos:np.ndarray, # For each wanted gene its column of X, -1 where X lacks it
+                ):
+    "The columns `pos` of X in that order, a missing gene (-1) as zeros; X itself when pos is already its column order."
+    if len(pos)==X.shape[1] and (pos==np.arange(len(pos))).all(): return X
+    X = X[:, np.where(pos < 0, 0, pos)]
+    if (pos >= 0).all(): return X
+    return (X @ sparse.diags((pos >= 0).astype(np.float32))).tocsr() if sparse.issparse(X) else X * (pos >= 0)
+
 # %% ../../nbs/31_drugseq_model.ipynb #8e1c1a5f
 @register_featurizer('expression')
 class ExpressionFeaturizer(ColumnFeaturizer):
@@ -245,11 +256,7 @@ class ExpressionFeaturizer(ColumnFeaturizer):
         if missing and not fill_missing:
             raise input_error(f"{len(missing)} of the {len(need)} genes the model reads are not in the expression matrix: {missing[:10]}{' ...' if len(missing)>10 else ''} "
                               "(pass fill_missing / --fill_missing to read them as the training mean)", file=screen.source)
-        X = screen.X
-        if missing or (pos != np.arange(len(pos))).any() or len(pos)!=X.shape[1]:
-            X = X[:, np.where(pos < 0, 0, pos)]
-            if missing: X = (X @ sparse.diags((pos >= 0).astype(np.float32))).tocsr() if sparse.issparse(X) else X * (pos >= 0)
-        self.source = {'X': X, 'genes': list(need), 'missing': set(missing), 'file': screen.source}
+        self.source = {'X': gene_columns(screen.X, pos), 'genes': list(need), 'missing': set(missing), 'file': screen.source}
         keep = set(need)
         return {'missing': missing, 'extra': [g for g in screen.genes if g not in keep]}
     def _raw(self, df:pd.DataFrame, file=None):

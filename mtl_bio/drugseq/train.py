@@ -7,13 +7,12 @@ from __future__ import annotations
 import copy, json, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
-from scipy import sparse
 import mtl_bio
 from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
-from .model import drugseq_tasks, drugseq_model_config, module_size_for, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS, NORMALIZE
+from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_columns, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS, NORMALIZE
 from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_genes, plot_latent
 
 # %% auto #0
@@ -136,8 +135,7 @@ def screen_anndata(screen:Screen, # The screen that was scored
     import anndata
     feat = pred.featurizer
     pos = pd.Index(screen.genes).get_indexer(feat.columns)
-    X = screen.X if len(pos)==screen.X.shape[1] and (pos==np.arange(len(pos))).all() else screen.X[:, np.where(pos < 0, 0, pos)]
-    if (pos < 0).any(): X = (X @ sparse.diags((pos >= 0).astype(np.float32))).tocsr() if sparse.issparse(X) else X * (pos >= 0)   # genes filled at prediction: zeros here
+    X = gene_columns(screen.X, pos)   # genes filled at prediction: zeros here
     var = genes.set_index('gene').reindex(feat.columns)
     var['training_mean'], var['training_sd'], var['in_plate'] = np.asarray(feat.mean, np.float32), np.asarray(feat.std, np.float32), pos >= 0
     obs = wells.set_index(wells['well'].astype(str)).drop(columns='well')
