@@ -4,11 +4,12 @@
 
 # %% ../nbs/09_cli.ipynb #58a07d06
 from __future__ import annotations
-import sys
+import errno, inspect, os, sys
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser, Param, store_true
 import mtl_bio
 from .core import *
+from .provenance import recording_run, console_logging
 from .registry import command_table, discover_pipelines, resolve
 
 # %% auto #0
@@ -125,6 +126,18 @@ def _argv_paths(rest:list)->list:
     skip = {i+1 for i,a in enumerate(rest) if a=='--out'}
     return [a for i,a in enumerate(rest) if i not in skip and not a.startswith('-') and Path(a).exists()]
 
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}   # a full disk, a read-only or forbidden folder: one line, no traceback
+
+def _params(func)->set: return set(inspect.signature(func).parameters)
+
+def _parse(func, name:str, rest:list)->dict:
+    "The command's arguments; every command takes --quiet (the progress lines), declared or not"
+    parser = anno_parser(func, prog=f'mtl_bio {name}')
+    if 'quiet' not in _params(func): parser.add_argument('--quiet', action='store_true', help='No progress lines (warnings and errors only)')
+    args = vars(parser.parse_args(rest))
+    args.pop('pdb', None); args.pop('xtra', None)
+    return args
+
 def main(argv:list=None, # The arguments; default sys.argv[1:]
         )->int:
     "Entry point of the mtl_bio console script: run one command; a bad input is one line on stderr and exit status 2."
@@ -136,8 +149,12 @@ def main(argv:list=None, # The arguments; default sys.argv[1:]
         table = command_table(CORE_COMMANDS)
         if name not in table: print(f"mtl_bio: unknown command {name!r}\n\n{_usage()}", file=sys.stderr); return 2
         func = resolve(table[name][1])
-        args = vars(anno_parser(func, prog=f'mtl_bio {name}').parse_args(rest))
-        args.pop('pdb', None); args.pop('xtra', None)
-        with recording_inputs(_argv_paths(rest)): func(**args)   # no output may replace what the command reads
+        args = _parse(func, name, rest)
+        quiet = args.get('quiet', False) if 'quiet' in _params(func) else args.pop('quiet')
+        console_logging(quiet)
+        with recording_inputs(_argv_paths(rest)), recording_run(['mtl_bio', *argv]): func(**args)   # no output may replace what the command reads; run.json names this command
     except MtlBioError as ex: print(f"mtl_bio {name}: error: {ex}", file=sys.stderr); return 2
+    except OSError as ex:
+        if ex.errno not in _DISK_ERRORS: raise
+        print(f"mtl_bio {name}: error: file '{ex.filename or '?'}': {os.strerror(ex.errno).lower()}; nothing was half-written", file=sys.stderr); return 2
     return 0

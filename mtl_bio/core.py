@@ -7,29 +7,42 @@ from __future__ import annotations
 import os, re, sys, random, json, shutil, tempfile, contextlib, importlib, warnings
 from pathlib import Path
 import numpy as np
+from .provenance import recording_run, run_record, apply_umask, current_umask
+
 
 # %% auto #0
-__all__ = ['OUTPUT_MARK', 'MtlBioError', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix', 'recording_inputs',
-           'note_input', 'input_clash', 'refuse_clash', 'read_table', 'set_seed', 'default_device', 'atomic_write',
-           'save_json', 'load_json', 'load_config', 'override_config', 'is_output_dir', 'check_out_dir',
-           'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
+__all__ = ['OUTPUT_MARK', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix',
+           'recording_inputs', 'note_input', 'input_clash', 'refuse_clash', 'read_table', 'set_seed', 'default_device',
+           'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir',
+           'output_kind', 'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
     "A bad input, config or file; the message names the file, column or row at fault."
 
 # %% ../nbs/00_core.ipynb #e1017a24
+def spreadsheet_row(i)->int:
+    "The spreadsheet row of the 0-based data row `i` of a table: the header is row 1, the first data row is row 2."
+    return int(i) + 2
+
 def input_error(msg:str, # What is wrong
                 file=None, # The file it came from, if any
-                column=None, # The column (or config key) at fault
-                row=None, # The 0-based data row at fault
+                column=None, # The column at fault
+                row=None, # The 0-based data row at fault (shown as its spreadsheet row)
+                key=None, # The config key at fault (section.key)
+                sheet_row=None, # A row already numbered as in a spreadsheet (a table's source_row)
+                line=None, # The line of a text file at fault (FASTA)
                )->MtlBioError:
-    "An `MtlBioError` whose message starts with where the problem is."
+    "An `MtlBioError` whose message starts with where the problem is; rows are numbered as in a spreadsheet (header = row 1)."
     where = []
     if file is not None: where.append(f"file '{file}'")
+    if key is not None: where.append(f"key '{key}'")
     if column is not None: where.append(f"column '{column}'")
-    if row is not None: where.append(f"row {row}")
+    if row is not None: where.append(f"row {spreadsheet_row(row)}")
+    if sheet_row is not None: where.append(f"row {int(sheet_row)}")
+    if line is not None: where.append(f"line {int(line)}")
     return MtlBioError(f"{', '.join(where)}: {msg}" if where else msg)
+
 
 # %% ../nbs/00_core.ipynb #d4b70cd8
 def check_columns(df, # The table to check
@@ -72,7 +85,7 @@ def numeric_matrix(df, # The table
         if np.isinf(v).any(): raise input_error("infinite value", file=file, column=c, row=df.index[int(np.flatnonzero(np.isinf(v))[0])])
         if not allow_nan and np.isnan(v).any():
             idx = np.flatnonzero(np.isnan(v))
-            raise input_error(f"{len(idx)} missing (empty or NaN) value(s), first at row {df.index[idx[0]]}", file=file, column=c, row=df.index[idx[0]])
+            raise input_error(f"{len(idx)} missing (empty or NaN) value(s), first at row {spreadsheet_row(df.index[idx[0]])}", file=file, column=c, row=df.index[idx[0]])
         out[:,j] = v
     return out
 
@@ -165,6 +178,7 @@ def atomic_write(path, # The file to (re)write
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush(); os.fsync(f.fileno())
+        apply_umask(tmp)   # mkstemp makes it private; the finished file gets the user's usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
@@ -234,6 +248,26 @@ def override_config(cfg:dict, # A config (a mapping of sections), changed in pla
         if v is not None: cfg.setdefault(sec, {})[key] = v
     return cfg
 
+# %% ../nbs/00_core.ipynb #47c02d5e
+def _type_message(err:dict)->str:
+    "pydantic's message for one error, in plain words"
+    msg = err['msg'].replace('Input should be', 'must be').replace('Value error, ', '')
+    return msg[0].lower() + msg[1:]
+
+def check_values(values:dict, # A config section (key -> value), changed in place to the checked values
+                 types:dict, # Key -> a type annotation (typing / pydantic, e.g. Annotated[int, Field(ge=1)])
+                 source=None, # The config file, for messages
+                 section:str=None, # The section's name, for messages (section.key)
+                )->dict:
+    "Check each value of `values` whose key has a declared type; the first wrong one is an error naming the file and key."
+    from pydantic import TypeAdapter, ValidationError
+    for k, t in types.items():
+        if k not in values: continue
+        try: values[k] = TypeAdapter(t).validate_python(values[k])
+        except ValidationError as ex:
+            raise input_error(f"{_type_message(ex.errors()[0])}, got {values[k]!r}", file=source, key=f'{section}.{k}' if section else k) from None
+    return values
+
 # %% ../nbs/00_core.ipynb #0fc6b47c
 OUTPUT_MARK = '.mtl_bio'   # the file every output folder gets: --overwrite replaces only folders that have it (or a run's model.pt)
 
@@ -242,16 +276,26 @@ def is_output_dir(path)->bool:
     path = Path(path)
     return (path/OUTPUT_MARK).exists() or (path/'model.pt').exists()
 
+def output_kind(path)->str|None:
+    "What kind of output a folder mtl_bio wrote holds ('run', 'cv', 'predictions', 'demo'), from its mark; a run written before marks had kinds is a 'run'."
+    path = Path(path)
+    if not is_output_dir(path): return None
+    try: return json.loads((path/OUTPUT_MARK).read_text()).get('kind', 'run')
+    except (OSError, ValueError, AttributeError): return 'run'
+
 def check_out_dir(path, # The output folder a run will create
                   overwrite:bool=False, # Replace an existing folder?
+                  kind:str=None, # The kind of output about to be written: an existing folder is replaced only by one of the same kind (None: not checked)
                  ):
-    "Refuse an output folder that holds an input, that exists and is not empty (unless `overwrite`), or that mtl_bio did not write."
+    "Refuse an output folder that holds an input, that exists and is not empty (unless `overwrite`), that mtl_bio did not write, or that holds another kind of output."
     path = Path(path)
     refuse_clash(path, folder=True)
     if path.exists() and not path.is_dir(): raise input_error("exists and is not a folder", file=path)
     if path.exists() and any(path.iterdir()):
         if not overwrite: raise input_error("output folder exists and is not empty; pass overwrite=True (CLI: --overwrite) to replace it, or choose another folder", file=path)
         if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio (no .mtl_bio mark, no model.pt); --overwrite replaces only those. Choose another folder", file=path)
+        if kind is not None and output_kind(path)!=kind:
+            raise input_error(f"holds a {output_kind(path)!r} output of mtl_bio, not a {kind!r} one; --overwrite replaces only an output of the same kind. Choose another folder", file=path)
 
 # %% ../nbs/00_core.ipynb #645d4c02
 def _alive(pid:int)->bool:
@@ -273,12 +317,12 @@ def clean_partials(path)->list:
     if gone: warnings.warn(f"removed {len(gone)} unfinished output folder(s) left by an interrupted run beside {path}: {[d.name for d in gone]}")
     return gone
 
-def _place(tmp:Path, path:Path, overwrite:bool):
+def _place(tmp:Path, path:Path, overwrite:bool, kind:str=None):
     "Move the finished folder into place; refuse a target that appeared while the command ran (another run), unless overwrite"
     refuse_clash(path, folder=True)   # inputs read while working count too
     if path.exists() and any(path.iterdir()):
         if not overwrite: raise input_error("output folder appeared while this command ran (another run with the same --out?); it was not replaced: pass --overwrite, or choose another folder", file=path)
-        if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio; --overwrite replaces only those", file=path)
+        check_out_dir(path, overwrite, kind)   # an mtl_bio output of the same kind
         old = path.with_name(f'.{path.name}.old-{os.getpid()}')
         os.replace(path, old); os.replace(tmp, path)
         shutil.rmtree(old, ignore_errors=True)
@@ -289,17 +333,21 @@ def _place(tmp:Path, path:Path, overwrite:bool):
 @contextlib.contextmanager
 def staged_dir(path, # The output folder to create
                overwrite:bool=False, # Replace an existing output folder (only once the new one is complete)
+               kind:str='run', # What the folder holds ('run', 'cv', 'predictions', 'demo'): --overwrite replaces only a folder of the same kind
               ):
-    "Build an output folder in a temporary sibling; move it into place only if the block succeeds and the target is still free (or overwrite)."
+    "Build an output folder in a temporary sibling; when the block succeeds, add its run.json, give it the user's permissions and move it into place if the target is still free (or overwrite)."
     path = Path(path)
-    check_out_dir(path, overwrite)
+    check_out_dir(path, overwrite, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_partials(path)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.p{os.getpid()}.', suffix='.partial'))
     try:
-        yield tmp
-        (tmp/OUTPUT_MARK).write_text(json.dumps({'written_by': 'mtl_bio', 'version': importlib.import_module('mtl_bio').__version__}) + '\n')
-        _place(tmp, path, overwrite)
+        with recording_run():   # the command's record, or (called from Python) this folder's
+            yield tmp
+            save_json(run_record(_READ or ()), tmp/'run.json')   # how it was made: command, inputs, versions, settings, times
+        (tmp/OUTPUT_MARK).write_text(json.dumps({'written_by': 'mtl_bio', 'version': importlib.import_module('mtl_bio').__version__, 'kind': kind}) + '\n')
+        apply_umask(tmp)
+        _place(tmp, path, overwrite, kind)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

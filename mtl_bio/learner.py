@@ -7,7 +7,7 @@ from __future__ import annotations
 import io, sys, warnings, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastai.learner import Learner, Metric, replacing_yield
+from fastai.learner import Learner, Metric, Recorder, replacing_yield
 from fastai.optimizer import Adam
 from fastai.callback.core import Callback
 from fastai.callback.tracker import SaveModelCallback, EarlyStoppingCallback, ReduceLROnPlateau, TrackerCallback
@@ -16,13 +16,14 @@ from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import fit_one_cycle, ParamScheduler  # adds Learner.fit_one_cycle
 from fastai.callback.fp16 import MixedPrecision
 from .core import *
+from .provenance import logger, note_run
 from .tasks import *
 from .losses import *
 from .metrics import *
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TaskMetric', 'mtl_learner', 'SaveLast', 'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer',
-           'fit_mtl']
+           'LogEpochs', 'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -133,6 +134,14 @@ def epoch_printer(names, # The metric names ('epoch', losses and metrics, 'time'
         print(f"epoch {int(log[0])+1}/{n_epochs}  " + '  '.join(vals), flush=True)
     return _print
 
+# %% ../nbs/06_learner.ipynb #ce8e88c8
+class LogEpochs(Callback):
+    "Each epoch's losses and metrics as one DEBUG line of the mtl_bio logger: what a run's train.log keeps of its training."
+    order = Recorder.order + 1
+    def after_epoch(self):
+        vals = [f"{n} {v:.4f}" if isinstance(v, float) else f"{n} {v}" for n,v in zip(self.recorder.metric_names[1:], self.recorder.log[1:])]
+        logger.debug(f"epoch {self.epoch+1}/{self.n_epoch}  " + '  '.join(vals))
+
 # %% ../nbs/06_learner.ipynb #0fcd90ef
 def fit_mtl(learn:Learner,
             epochs:int=10, # Number of epochs (at most, with early stopping)
@@ -156,7 +165,8 @@ def fit_mtl(learn:Learner,
     use_fp16 = cuda and mixed_precision in ('auto', True)
     comp = np.less if 'loss' in monitor else np.greater
     parts = LossParts()
-    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts]
+    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs()]
+    note_run(device=str(learn.dls.device or 'cpu'), mixed_precision='fp16' if use_fp16 else 'no', train_seed=seed)
     if use_fp16: cbs.append(MixedPrecision())
     if save_best: cbs.append(SaveModelCallback(monitor=monitor, comp=comp, fname='best'))
     if patience: cbs.append(EarlyStoppingCallback(monitor=monitor, comp=comp, patience=patience))

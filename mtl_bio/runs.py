@@ -5,10 +5,13 @@
 # %% ../nbs/08_runs.ipynb #9f637e10
 from __future__ import annotations
 import copy, shutil, warnings
+from typing import Annotated, Literal, Optional, Union
+from pydantic import Field
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import mtl_bio
 from .core import *
+from .provenance import logger, log_file, note_run, progress
 from .tasks import *
 from .data import *
 from .model import *
@@ -19,9 +22,10 @@ from .plots import *
 from .registry import FEATURIZERS, register_featurizer, load_pipeline
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'CKPT_FORMAT', 'REFIT', 'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config',
-           'merge_config', 'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint',
-           'load_predictor', 'RunResult', 'format_metrics', 'train_run', 'FEATURIZERS', 'register_featurizer']
+__all__ = ['DEFAULTS', 'PosInt', 'Fraction', 'REFIT', 'RUN_TYPES', 'CKPT_FORMAT', 'featurizer_from_dict', 'ColumnFeaturizer',
+           'check_sections', 'run_config', 'merge_config', 'predict_outputs', 'relative_of', 'outputs_frame',
+           'Predictor', 'save_checkpoint', 'load_predictor', 'RunResult', 'format_metrics', 'model_card', 'train_run',
+           'FEATURIZERS', 'register_featurizer']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
 _all_ = ['FEATURIZERS', 'register_featurizer']   # kept here too: they live in mtl_bio.registry
@@ -81,6 +85,22 @@ DEFAULTS = {
     'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None},
 }
 
+# %% ../nbs/08_runs.ipynb #675f7932
+PosInt = Annotated[int, Field(ge=1)]
+Fraction = Annotated[float, Field(ge=0, lt=1)]   # a share of rows, a dropout probability
+REFIT = ('train+valid', 'all')   # train.refit: after evaluation, refit on the training and validation rows, or on every row
+RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pydantic, lax mode)
+    'split': {'method': Literal[SPLIT_METHODS], 'valid_pct': Fraction, 'test_pct': Fraction, 'seed': Annotated[int, Field(ge=0)],
+              'group_col': Optional[str], 'internal_folds': Optional[Annotated[int, Field(ge=2)]]},
+    'model': {'sizes': list[PosInt], 'ps': Union[Fraction, list[Fraction]], 'bn': bool, 'act': str, 'head_hidden': Optional[Union[PosInt, list[PosInt]]],
+              'head_p': Fraction, 'encoder': Optional[dict], 'members': PosInt},
+    'train': {'epochs': PosInt, 'lr': Annotated[float, Field(gt=0)], 'bs': PosInt, 'wd': Annotated[float, Field(ge=0)], 'patience': Optional[PosInt],
+              'monitor': str, 'schedule': Literal[SCHEDULES], 'plateau_patience': PosInt, 'plateau_factor': Annotated[float, Field(gt=1)],
+              'weighting': Literal[WEIGHTINGS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal['auto']],
+              'seed': Annotated[int, Field(ge=0)], 'quiet': bool, 'encoder_lr': Optional[Annotated[float, Field(gt=0)]], 'refit': Optional[Literal[REFIT]]},
+    'eval': {'k': PosInt, 'threshold_shrink': Annotated[float, Field(ge=0)], 'relative': Optional[Literal['micro', 'macro']]},
+}
+
 # %% ../nbs/08_runs.ipynb #e336e298
 def check_sections(cfg:dict, # The user's config
                    defaults:dict, # Every allowed section; a mapping section lists its allowed keys and their defaults
@@ -106,8 +126,9 @@ def check_sections(cfg:dict, # The user's config
 def run_config(cfg:dict, # User config; missing keys take DEFAULTS
                source=None, # The config file, for messages
               )->dict:
-    "A complete, checked run config."
+    "A complete, checked run config: unknown sections and keys, and values of the wrong type or range (RUN_TYPES), are errors naming the key."
     out = check_sections(cfg, DEFAULTS, source, open_sections=('features',))
+    for sec, types in RUN_TYPES.items(): check_values(out[sec], types, source, sec)
     out['tasks'] = [t.to_dict() for t in tasks_from_config(out['tasks'], source)]
     return out
 
@@ -135,7 +156,7 @@ def predict_outputs(model:torch.nn.Module, x, # Inputs (array, LazyRows, or tupl
     ds = MultiTaskDataset(x, [])
     model.eval()
     outs, zs = [[] for _ in tasks], []
-    for i in range(0, len(ds), bs):
+    for i in progress(range(0, len(ds), bs), f'predicting {len(ds):,} rows (batches of {bs})'):
         xb = tuple((torch.from_numpy(a[i:i+bs]) if isinstance(a, LazyRows) else a[i:i+bs]).to(device) for a in ds.xs)
         ob, z = model.outputs_latent(*xb)
         for j,(t,o) in enumerate(zip(tasks, ob)): outs[j].append(activation(t, o).float().cpu())
@@ -275,6 +296,23 @@ def _fit_classes(df:pd.DataFrame, tasks:list, source)->None:
     for t in tasks:
         if t.kind!='regression': t.fit(df, source)
 
+# %% ../nbs/08_runs.ipynb #11fbc8d8
+def _label_sets(t, y:np.ndarray)->np.ndarray:
+    "The distinct labels (multi-class, binary) or label sets (multi-label) among the labelled rows of y"
+    y = np.asarray(y)
+    if t.kind=='multiclass': return np.unique(y[y>=0])
+    y = y.reshape(len(y), -1)
+    return np.unique(y[~np.isnan(y).any(1)], axis=0)
+
+def _check_variety(tasks:list, ys:list, split:dict, source)->None:
+    "Refuse a classification task whose labelled rows (or training rows) hold one class only: it would train and score perfectly, telling nothing"
+    for t,y in zip(tasks, ys):
+        if t.kind=='regression': continue
+        for rows, where in ((slice(None), 'labelled rows'), (split['train'], 'training rows')):
+            if len(_label_sets(t, np.asarray(y)[rows])) < 2:
+                what = 'label set' if t.kind=='multilabel' else 'class'
+                raise input_error(f"task {t.name!r}: every one of its {where} has the same {what}; a classifier needs at least two (check the column, or drop the task)", file=source, column=t.columns[0])
+
 # %% ../nbs/08_runs.ipynb #df50a5f2
 def _split_rows(df:pd.DataFrame, tasks:list, sp:dict, split:dict, source)->tuple:
     "The split (given, or made per the split section) and its method's name; with internal folds the validation rows join the training rows; too few rows is an error"
@@ -352,7 +390,7 @@ def _cross_fit(folder, df:pd.DataFrame, feat, targets:list, ys:list, split:dict,
     groups = df[sp['group_col']].to_numpy()[rows] if sp['group_col'] else None
     folds = cv_folds(_fold_target(tasks, [y[rows] for y in ys]), groups, sp['internal_folds'], sp['seed'], n=len(rows))
     oof, best = None, []
-    for f in range(sp['internal_folds']):
+    for f in progress(range(sp['internal_folds']), 'internal folds', every=0.):
         sub = {'train': np.flatnonzero(folds!=f), 'valid': np.flatnonzero(folds==f), 'test': np.array([], dtype=int)}
         fc, sub_dir = copy.deepcopy(cfg), Path(folder)/f'internal_{f}'
         sub_dir.mkdir()
@@ -446,8 +484,6 @@ def _score_baselines(metrics:dict, baselines, df:pd.DataFrame, tasks:list, ys:li
     metrics['baselines'] = {'scored_on': part, 'fitted_on': 'train+valid' if part=='test' else 'train', 'n_fitted': int(len(fit))}
 
 # %% ../nbs/08_runs.ipynb #14ff6a72
-REFIT = ('train+valid', 'all')
-
 def _refit(folder, df:pd.DataFrame, feat, targets:list, split:dict, tasks:list, cfg:dict, epochs:int, source)->tuple:
     "After evaluation, a fresh featurizer and model fitted on the training and validation rows (train.refit 'train+valid') or on every row ('all') for the evaluated model's best epoch count: (model, featurizer, what was done)"
     how = cfg['train']['refit']
@@ -462,6 +498,37 @@ def _refit(folder, df:pd.DataFrame, feat, targets:list, split:dict, tasks:list, 
     cfg['model'] = fc['model']   # an encoder's input layout comes from the refitted featurizer
     return learn.model, feat, {'rows': how, 'n': int(len(rows)), 'epochs': int(epochs)}
 
+# %% ../nbs/08_runs.ipynb #940b8663
+def _task_line(t)->str:
+    if t.kind=='regression': return f"- `{t.name}`: regression of {', '.join(t.columns)}"
+    cl = ', '.join(map(str, t.classes[:12])) + (f", ... ({len(t.classes)} in all)" if len(t.classes)>12 else '')
+    return f"- `{t.name}`: {t.kind}, classes {cl}"
+
+def model_card(name:str, # The run folder's name
+               cfg:dict, metrics:dict, tasks:list,
+               source=None, # The table the run trained on
+               n_rows:int=None,
+               card:dict=None, # A pipeline's 'predict' command (with {run}) and 'limits' (a list of sentences)
+              )->str:
+    "The run's README.md: data, split, tasks, metrics beside baselines, how to predict, limits."
+    card, sp, s = card or {}, metrics['split'], metrics['split']
+    predict = card.get('predict', 'mtl_bio predict {run} NEW_TABLE.csv --out predictions.csv').format(run=name)
+    parts = ', '.join(f"{s[p]:,} {p}" for p in PARTS)
+    limits = [f"Trained on {n_rows:,} rows of one source; the figures above hold for new rows like them, not for other organisms, assays, plates or instruments.",
+              f"The figures come from one split (seed {sp['seed']}) and one training seed ({cfg['train']['seed']}); expect them to move by a few points with another.",
+              "A class never seen in training is never predicted.", *card.get('limits', [])]
+    lines = [f"# Run `{name}`", "",
+             f"Trained with mtl_bio {metrics.get('version')}" + (f" on `{source}`" if source is not None else '') + f" ({n_rows:,} rows). `run.json` records the command, the inputs' checksums, the library versions and the seeds.", "",
+             "## Tasks", "", *[_task_line(t) for t in tasks], "",
+             "## Split", "", f"{sp['method']} split, seed {sp['seed']}" + (f", groups of `{sp['group_col']}` kept whole" if sp.get('group_col') else '') + f": {parts} rows."
+             + (f" {sp['internal_folds']} internal folds over the training rows chose the thresholds." if sp.get('internal_folds') else ''), "",
+             "## Metrics", "", "Each line names its part of the split and the number of rows; the baselines were scored on the same rows.", "",
+             "```", format_metrics(metrics), "```", "",
+             "## Predict", "", "```", predict, "```", "",
+             "or in Python: `from mtl_bio.runs import load_predictor; load_predictor('" + name + "').predict(df)`.", "",
+             "## Limits", "", *[f"- {l}" for l in limits], ""]
+    return '\n'.join(lines)
+
 # %% ../nbs/08_runs.ipynb #53fa5d2c
 def train_run(df:pd.DataFrame, # The table: features and targets
               config:dict, # A run config (see run_config)
@@ -474,10 +541,10 @@ def train_run(df:pd.DataFrame, # The table: features and targets
               split:dict=None, # A given split ({'train','valid','test'} -> row positions), e.g. one cross-validation fold; default: the split section of the config
               split_method:str=None, # How a given split was made, for the metrics (default 'given')
               baselines=None, # Called as baselines(df, tasks, ys, rows) -> {name: {task name: outputs of every row}}: simple models fitted on rows, scored next to the model (see _score_baselines)
+              card:dict=None, # The model card's 'predict' command (with {run}) and extra 'limits' (see model_card)
              )->RunResult:
     "Train a multi-task model on `df` and write a complete run folder to `out`."
     cfg = run_config(config)
-    if cfg['train']['refit'] not in (None, *REFIT): raise input_error(f"unknown refit {cfg['train']['refit']!r}; use one of {REFIT}, or null for none", column='train.refit')
     check_out_dir(out, overwrite)
     tasks = tasks_from_config(cfg['tasks'])
     _fit_classes(df, tasks, source)
@@ -487,10 +554,13 @@ def train_run(df:pd.DataFrame, # The table: features and targets
     for t in tasks:
         if t.kind=='regression': t.fit(trn, source)   # standardisation statistics from the training rows only
     ys = [t.encode(df, source) for t in tasks]
+    _check_variety(tasks, ys, split, source)
     feat0 = featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source)
     targets = [t.scale(y) if t.kind=='regression' else y for t,y in zip(tasks, ys)]
     unfitted = copy.deepcopy(feat0)
-    with staged_dir(out, overwrite) as tmp:
+    with staged_dir(out, overwrite) as tmp, log_file(tmp/'train.log'):
+        note_run(inputs=[source] if isinstance(source, (str, Path)) else [], split_seed=cfg['split']['seed'], seed=cfg['train']['seed'])
+        logger.info(f"training on {len(df):,} rows" + (f" of {source}" if source is not None else '') + f": {', '.join(f'{len(split[p]):,} {p}' for p in PARTS)}")
         oof = _cross_fit(tmp, df, feat0, targets, ys, split, tasks, cfg, source) if cfg['split']['internal_folds'] else None
         if oof is not None: cfg['train']['epochs'] = max(1, int(np.median(oof[2])))   # the final model: every training row, the folds' median best epoch count
         feat = _fit_features(feat0, trn, cfg, tasks, source)
@@ -507,4 +577,6 @@ def train_run(df:pd.DataFrame, # The table: features and targets
             model, saved_feat, metrics['final_model'] = _refit(tmp, df, unfitted, targets, split, tasks, cfg, _best_epoch(history, cfg['train']['monitor']), source)
         _write_run(tmp, model, tasks, saved_feat, cfg, thresholds, metrics, split, ys, outs, history, extra, len(df))
         if export is not None: export(tmp, df=df, X=X, split=split, outputs=outs, metrics=metrics)
+        with atomic_write(tmp/'README.md') as f: f.write(model_card(Path(out).name, cfg, metrics, tasks, source, len(df), card))
+        logger.debug('\n' + format_metrics(metrics))   # the command prints them; the log keeps them
     return RunResult(out, metrics, load_predictor(out), history)

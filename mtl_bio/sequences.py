@@ -4,19 +4,20 @@
 
 # %% ../nbs/00b_sequences.ipynb #459bdd3f
 from __future__ import annotations
-import gzip, re, unicodedata, zlib
+import gzip, re, unicodedata, warnings, zlib
 from pathlib import Path
 import numpy as np, pandas as pd
 import scipy.sparse as sp
 from .core import *
+from .provenance import log_step
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['NUCLEOTIDES', 'TABLE_SUFFIXES', 'FASTA_SUFFIXES', 'AMINO_ACIDS', 'PROTEIN_LETTERS', 'ALPHABETS', 'clean_sequences',
-           'sequence_problems', 'read_sequence_file', 'is_fasta', 'read_fasta', 'format_problems', 'clean_proteins',
-           'protein_problems', 'KmerAlphabet', 'get_alphabet', 'kmers', 'check_k', 'kmer_codes', 'kmer_code',
-           'KmerVectors', 'train_word2vec', 'load_vectors', 'check_sequence_column', 'kmer_counts', 'kmer_profiles',
-           'kmer_similarity']
+__all__ = ['NUCLEOTIDES', 'TABLE_SUFFIXES', 'FASTA_SUFFIXES', 'AMINO_ACIDS', 'PROTEIN_LETTERS', 'NUCLEOTIDE_MIN', 'ALPHABETS',
+           'clean_sequences', 'sequence_problems', 'read_sequence_file', 'is_fasta', 'read_fasta', 'format_problems',
+           'clean_proteins', 'protein_problems', 'KmerAlphabet', 'get_alphabet', 'kmers', 'check_k', 'kmer_codes',
+           'kmer_code', 'KmerVectors', 'train_word2vec', 'load_vectors', 'row_where', 'check_sequence_column',
+           'warn_short', 'kmer_counts', 'kmer_profiles', 'kmer_similarity']
 
 # %% ../nbs/00b_sequences.ipynb #c9e4913e
 NUCLEOTIDES = 'ACGTUN'
@@ -101,10 +102,10 @@ def read_fasta(path, # A FASTA file: .fa .fasta .fna .faa .ffn ..., plain or gzi
     for n,line in enumerate(_fasta_text(path).splitlines(), 1):
         if line.startswith('>'):
             head = line[1:].strip()
-            if not head: raise input_error("a '>' header line without an id", file=path, row=n)
+            if not head: raise input_error("a '>' header line without an id", file=path, line=n)
             cur = {'id': head.split()[0], 'description': head, 'sequence': [], 'source_row': n}; recs.append(cur)
         elif line.strip() and not line.startswith(';'):
-            if cur is None: raise input_error("sequence text before the first '>' header: is this a FASTA file?", file=path, row=n)
+            if cur is None: raise input_error("sequence text before the first '>' header: is this a FASTA file?", file=path, line=n)
             cur['sequence'].append(line.strip())
     if not recs: raise input_error("no FASTA records (no line starts with '>')", file=path)
     df = pd.DataFrame(recs)
@@ -117,7 +118,7 @@ def format_problems(problems:pd.DataFrame, # From load_sequences
                     n:int=10, # Show at most this many
                    )->str:
     "The problems as lines naming file, row and column."
-    lines = [str(input_error(p.problem, file=p.file, column=p.column, row=p.row)) for p in problems.head(n).itertuples()]
+    lines = [str(input_error(p.problem, file=p.file, column=p.column, sheet_row=p.row)) for p in problems.head(n).itertuples()]
     if len(problems)>n: lines.append(f"... and {len(problems)-n} more")
     return '\n'.join(lines)
 
@@ -136,11 +137,16 @@ def clean_proteins(seqs)->list:
     return [_WS.sub('', unicodedata.normalize('NFKC', s)).upper().rstrip('*') if isinstance(s, str) else '' for s in seqs]
 
 # %% ../nbs/00b_sequences.ipynb #39ce2a20
+_NUCLEOTIDES = re.compile('[ACGTUN]+')
+NUCLEOTIDE_MIN = 20   # a protein this long made only of A, C, G, T, U and N is taken for a nucleotide sequence
+
 def protein_problems(seqs, # Cleaned sequences (see clean_proteins)
                      raw=None, # The values before cleaning, to tell 'missing' from 'empty'
                     )->list:
-    "One message per sequence: '' when it is valid, else what is wrong (the sequence pipeline's `sequence_problems` with the protein letters)."
-    return sequence_problems(seqs, raw, _NOT_AA, "allowed: the 20 amino acids and X, B, Z, U, O; a final '*' is stripped")
+    "One message per sequence: '' when it is valid, else what is wrong (the sequence pipeline's `sequence_problems` with the protein letters); a long sequence of only A/C/G/T/U/N is a nucleotide sequence given as a protein."
+    probs = sequence_problems(seqs, raw, _NOT_AA, "allowed: the 20 amino acids and X, B, Z, U, O; a final '*' is stripped")
+    return [p or (f"looks like a nucleotide sequence (only A, C, G, T/U and N in {len(s)} letters): give the protein sequence (translate it first)"
+                  if len(s) >= NUCLEOTIDE_MIN and _NUCLEOTIDES.fullmatch(s) else '') for s,p in zip(seqs, probs)]
 
 # %% ../nbs/00b_sequences.ipynb #d6dcaac1
 class KmerAlphabet:
@@ -289,8 +295,9 @@ def train_word2vec(seqs, # Training sequences only
     check_k(k, alphabet)
     seqs = list(seqs)
     if not any(len(s) >= k for s in seqs): raise MtlBioError(f"no training sequence is at least k={k} long: nothing to train Word2Vec on")
-    w2v = Word2Vec(_KmerCorpus(seqs, k, alphabet), vector_size=vector_size, window=window, min_count=min_count, sg=sg, epochs=epochs,
-                   seed=seed, workers=1, hashfxn=_crc_hash, **kwargs)
+    with log_step(f'Word2Vec on {len(seqs):,} sequences ({epochs} epochs)'):
+        w2v = Word2Vec(_KmerCorpus(seqs, k, alphabet), vector_size=vector_size, window=window, min_count=min_count, sg=sg, epochs=epochs,
+                       seed=seed, workers=1, hashfxn=_crc_hash, **kwargs)
     return KmerVectors(list(w2v.wv.index_to_key), w2v.wv.vectors, alphabet=alphabet)
 
 # %% ../nbs/00b_sequences.ipynb #7da50ec6
@@ -321,6 +328,11 @@ def load_vectors(path, # A word2vec file (binary or text format)
     return KmerVectors(keys, np.stack([wv[chosen[u]] for u in keys]), source=str(path))
 
 # %% ../nbs/00b_sequences.ipynb #dd35e995
+def row_where(df:pd.DataFrame, i:int, file=None)->dict:
+    "Where row position i of df came from, as input_error arguments: its source file and spreadsheet row when the table has them, else file and data row."
+    if {'source_file', 'source_row'} <= set(df.columns): return dict(file=df.source_file.iat[i], sheet_row=int(df.source_row.iat[i]))
+    return dict(file=file, row=df.index[i])
+
 def check_sequence_column(df:pd.DataFrame, col:str='sequence', file=None,
                           clean=clean_sequences, # Cleans the raw values
                           problems=sequence_problems, # One message per sequence ('' when valid), given (seqs, raw)
@@ -333,10 +345,17 @@ def check_sequence_column(df:pd.DataFrame, col:str='sequence', file=None,
     bad = [i for i,p in enumerate(probs) if p]
     if bad:
         i = bad[0]
-        where = dict(file=df.source_file.iat[i], row=int(df.source_row.iat[i])) if {'source_file', 'source_row'} <= set(df.columns) else dict(file=file, row=df.index[i])
-        raise input_error(f"{probs[i]}" + (f" ({len(bad)} invalid sequences in all)" if len(bad)>1 else ''), column=col, **where)
+        raise input_error(f"{probs[i]}" + (f" ({len(bad)} invalid sequences in all)" if len(bad)>1 else ''), column=col, **row_where(df, i, file))
     return seqs
 
+# %% ../nbs/00b_sequences.ipynb #f877882f
+def warn_short(df:pd.DataFrame, seqs:list, k:int, col:str='sequence', file=None)->list:
+    "Warn (naming the first one's file and row) when sequences are shorter than k, so have no k-mer; returns their positions."
+    short = [i for i,s in enumerate(seqs) if len(s) < k]
+    if short:
+        where = str(input_error('', column=col, **row_where(df, short[0], file))).rstrip(': ')
+        warnings.warn(f"{len(short)} sequence(s) shorter than k={k} have no {k}-mer and are read as all zeros (first: {where}); drop them or choose a smaller k")
+    return short
 
 # %% ../nbs/00b_sequences.ipynb #978432f0
 def kmer_counts(seqs, # Cleaned sequences

@@ -2,8 +2,40 @@ import os
 os.environ.setdefault('MPLBACKEND', 'Agg')
 os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')
 
-import subprocess
+import contextlib, io, subprocess, sys, traceback, warnings
+from types import SimpleNamespace
 
 def mtl(*args, cwd=None):
-    "Run the installed `mtl_bio` console script as a user would"
+    """Run `mtl_bio ARGS` as the console script does (`mtl_bio.cli.main`), in this process: the same exit status, stdout and stderr,
+    without a new interpreter importing torch for every call. A crash shows as exit status 1 with its traceback on stderr."""
+    from mtl_bio.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd or os.getcwd()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
+        warnings.simplefilter('default')   # each call shows its warnings, as a fresh process would, on its stderr
+        warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+        try: code = main([str(a) for a in args])
+        except SystemExit as ex: code = ex.code if isinstance(ex.code, int) else (0 if ex.code is None else 1)
+        except Exception: traceback.print_exc(); code = 1
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+def mtl_process(*args, cwd=None):
+    "Run the installed `mtl_bio` console script in a new process, as a user would"
     return subprocess.run(['mtl_bio', *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+def check_run_record(run, command:str):
+    "A run folder says how it was made: run.json (command, inputs with sha256, versions, settings, times), the README.md model card, train.log, the user's permissions"
+    import json
+    from pathlib import Path
+    from mtl_bio.provenance import current_umask
+    run = Path(run)
+    rec = json.loads((run/'run.json').read_text())
+    assert rec['command'][:2] == ['mtl_bio', command] and rec['cwd'] and rec['started'] <= rec['finished'], rec
+    assert rec['inputs'] and all(len(i['sha256']) == 64 and i['size'] > 0 for i in rec['inputs']), rec['inputs']
+    assert {'python', 'mtl_bio', 'torch', 'fastai', 'numpy', 'pandas'} <= set(rec['versions']), rec['versions']
+    assert {'device', 'mixed_precision', 'seed'} <= set(rec['settings']), rec['settings']
+    card = (run/'README.md').read_text()
+    for part in ('## Tasks', '## Split', '## Metrics', '## Predict', '## Limits', 'baseline'): assert part in card, (part, card)
+    assert 'epoch 1/' in (run/'train.log').read_text()
+    assert (run/'metrics.json').stat().st_mode & 0o777 == 0o666 & ~current_umask()
+    assert run.stat().st_mode & 0o777 == 0o777 & ~current_umask()
+    return rec

@@ -3,14 +3,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import mtl
+from conftest import mtl, mtl_process
 
 def test_help_lists_subcommands():
-    r = mtl('--help')
+    r = mtl_process('--help')   # the installed console script itself
     assert r.returncode == 0
     for cmd in ['demo', 'train', 'predict', 'info']: assert f'  {cmd} ' in r.stdout
     r = mtl('train', '--help')
     assert r.returncode == 0 and '--out' in r.stdout and '--overwrite' in r.stdout
+    r = mtl('predict', '--help')   # every command takes --quiet, declared or not
+    assert r.returncode == 0 and '--quiet' in r.stdout
 
 def test_version_matches_package():
     import mtl_bio
@@ -61,7 +63,7 @@ def test_train_from_config_with_unknown_label_names_row(demo_run, tmp_path):
     df.to_csv(tmp_path/'data.csv', index=False)
     (tmp_path/'run.yaml').write_text('data: {path: data.csv}\ntasks: [{name: cls, kind: multiclass, classes: [A, B, C, D]}]\ntrain: {epochs: 1}\n')
     r = mtl('train', tmp_path/'run.yaml', '--out', tmp_path/'r', '--quiet')
-    assert r.returncode == 2 and "data.csv', column 'cls', row 17: unknown label 'Q'" in r.stderr
+    assert r.returncode == 2 and "data.csv', column 'cls', row 19: unknown label 'Q'" in r.stderr   # data row 17 is spreadsheet row 19 (header = row 1)
 
 def _all_commands():
     from mtl_bio.cli import CORE_COMMANDS
@@ -81,7 +83,7 @@ def test_every_option_has_help_and_its_default(name):
 
 def test_progress_to_a_file_is_plain_lines(tmp_path):
     "Output that is not a terminal gets one line per epoch, not progress bars full of carriage returns"
-    r = mtl('demo', '--out', tmp_path/'d', '--rows', 600, '--epochs', 2)
+    r = mtl_process('demo', '--out', tmp_path/'d', '--rows', 600, '--epochs', 2)
     assert r.returncode == 0, r.stderr
     assert '\r' not in r.stdout + r.stderr
     assert 'epoch 1/2  train_loss ' in r.stdout and 'epoch 2/2  train_loss ' in r.stdout

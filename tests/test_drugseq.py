@@ -2,7 +2,7 @@
 import os, json, shutil
 from pathlib import Path
 import numpy as np, pandas as pd, pytest, papermill as pm
-from conftest import mtl
+from conftest import mtl, check_run_record
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT/'nbs'/'tutorials'/'drugseq_screen.ipynb'
@@ -59,6 +59,7 @@ def test_cli_train_skip_train_round_trip(tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'activation score: derived' in r.stdout and 'activated: macro_f1=' in r.stdout
     _check_exports(tmp_path/'run', 240, 200)
+    check_run_record(tmp_path/'run', 'drugseq-train')
     cfg = json.loads((tmp_path/'run'/'config.json').read_text())
     assert cfg['split']['seed'] == 614 and cfg['train']['bs'] == 32 and cfg['model']['encoder']['tokens'] == 'module'
     assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['best.pth', 'last.pth']
@@ -93,7 +94,7 @@ def test_cli_errors_leave_nothing_behind(tmp_path):
     bad = tmp_path/'bad'; shutil.copytree(folder, bad)
     s = pd.read_csv(bad/'scores_3_z.csv'); s.loc[17, 'Tscore_z'] = np.nan; s.to_csv(bad/'scores_3_z.csv', index=False)
     r = mtl('drugseq-train', bad, '--out', tmp_path/'x', '--epochs', '1')
-    assert r.returncode == 2 and "scores_3_z.csv', column 'Tscore_z', row 17: 1 missing" in r.stderr and not (tmp_path/'x').exists()
+    assert r.returncode == 2 and "scores_3_z.csv', column 'Tscore_z', row 19: 1 missing" in r.stderr and not (tmp_path/'x').exists()
     shutil.rmtree(bad); shutil.copytree(folder, bad)
     pd.read_csv(bad/'well_id.csv').iloc[:-3].to_csv(bad/'well_id.csv', index=False)
     r = mtl('drugseq-train', bad, '--out', tmp_path/'x')

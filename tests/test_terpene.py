@@ -2,7 +2,7 @@
 import os, json
 from pathlib import Path
 import numpy as np, pandas as pd, pytest, papermill as pm
-from conftest import mtl
+from conftest import mtl, check_run_record
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT/'nbs'/'tutorials'/'terpene_products.ipynb'
@@ -39,12 +39,16 @@ def test_tutorial_tiny_esm2(tmp_path):
 
 @pytest.mark.skipif(not MARTS.exists(), reason=f"real MARTS-DB not found at {MARTS} (set MTL_BIO_DATA to the shared data folder)")
 def test_tutorial_real_marts(tmp_path):
-    out = _run(tmp_path, marts_path=str(MARTS), top_k=30, epochs=60, cv_folds=0)
+    "The tutorial on 500 real MARTS-DB enzymes (a seeded sample, to keep the suite short; the full-size figures come from bench/tps_cv.py)"
+    r = pd.read_csv(MARTS)
+    keep = set(r.Enzyme_marts_ID.drop_duplicates().sample(500, random_state=0))
+    r[r.Enzyme_marts_ID.isin(keep)].to_csv(tmp_path/'marts500.csv', index=False)
+    out = _run(tmp_path, marts_path=str(tmp_path/'marts500.csv'), top_k=10, cv_folds=0)
     m = json.loads((out/'run'/'metrics.json').read_text())
-    assert m['split']['train'] + m['split']['valid'] + m['split']['test'] == 1345
+    assert m['split']['train'] + m['split']['valid'] + m['split']['test'] == 500
     t = m['test']['products']
-    assert t['mAP'] > t['baseline']['mAP'] + 0.2 and t['macro_f1'] > 0.25
-    assert m['test']['terpene_type']['accuracy'] > 0.8
+    assert t['mAP'] > t['baseline']['mAP'] + 0.3 and t['macro_f1'] > 0.3, t
+    assert m['test']['terpene_type']['accuracy'] > m['test']['terpene_type']['baseline']['accuracy'] + 0.3
 
 def test_cli_train_predict(tmp_path):
     from mtl_bio.terpene.data import example_enzymes
@@ -52,6 +56,7 @@ def test_cli_train_predict(tmp_path):
     r = mtl('tps-train', str(tmp_path/'m.csv'), '--out', str(tmp_path/'run'), '--top_k', '8', '--epochs', '5', '--quiet')
     assert r.returncode == 0, r.stderr
     assert 'products: macro_f1=' in r.stdout
+    check_run_record(tmp_path/'run', 'tps-train')
     (tmp_path/'new.fasta').write_text('>ok1\nMKVLSTAAGWLLDDTTDEQ*\n>bad\nMK*LV\n>ok2\nmkdddllee\n')
     r = mtl('tps-predict', str(tmp_path/'run'), str(tmp_path/'new.fasta'), '--out', str(tmp_path/'p.csv'))
     assert r.returncode == 2 and "row 3: invalid character '*' at position 3" in r.stderr and not (tmp_path/'p.csv').exists()

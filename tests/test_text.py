@@ -2,7 +2,7 @@
 import json, subprocess, sys
 from pathlib import Path
 import numpy as np, pandas as pd, pytest, yaml, papermill as pm
-from conftest import mtl
+from conftest import mtl, check_run_record
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT/'nbs'/'tutorials'/'sentence_heads.ipynb'
@@ -31,6 +31,7 @@ def test_cli_train_predict_files(tmp_path):
     assert r.returncode == 0, r.stderr
     run = tmp_path/'run'
     for f in ('model.pt', 'labels.json', 'metrics.json', 'text_config.yaml', 'history.csv'): assert (run/f).exists(), f
+    check_run_record(run, 'text-train')
     assert json.loads((run/'labels.json').read_text())['topic']['labels'] == {'food': 0, 'research': 1, 'sport': 2}
     new = pd.DataFrame({'text': ['The soup was cold and bland.', 'We lost the final again.', 'The assay ran overnight.'], 'id': [7, 8, 9]})
     new.to_csv(tmp_path/'new.csv', index=False)
@@ -68,13 +69,13 @@ def test_config_and_data_errors(tmp_path):
     ex = example_sentences()
     ex.loc[5, 'text'] = ' '; ex.to_csv(tmp_path/'empty.csv', index=False)
     r = run({**base, 'train': {**base['train'], 'data': 'empty.csv'}})
-    assert r.returncode == 2 and "empty.csv', column 'text', row 5: empty text" in r.stderr
+    assert r.returncode == 2 and "empty.csv', column 'text', row 7: empty text" in r.stderr
     example_sentences().drop(columns='sentiment').to_csv(tmp_path/'nocol.csv', index=False)
     r = run({**base, 'train': {**base['train'], 'data': 'nocol.csv'}})
     assert r.returncode == 2 and 'sentiment' in r.stderr and 'nocol.csv' in r.stderr
     ex = example_sentences(); ex.loc[3, 'sentiment'] = 'angry'; ex.to_csv(tmp_path/'unknown.csv', index=False)
     r = run({**base, 'train': {**base['train'], 'data': 'unknown.csv'}})
-    assert r.returncode == 2 and "unknown.csv', column 'sentiment', row 3: unknown label 'angry'" in r.stderr
+    assert r.returncode == 2 and "unknown.csv', column 'sentiment', row 5: unknown label 'angry'" in r.stderr
     assert not (tmp_path/'run').exists()   # no run folder from any of these
     r = run({**base, 'model': {**base['model'], 'run': 'missing_run'}}, cmd='text-predict')
     assert r.returncode == 2 and 'missing_run' in r.stderr and 'no checkpoint here' in r.stderr

@@ -31,14 +31,19 @@ class KmerW2VFeaturizer:
         self.kv = KmerVectors(kmers, vectors) if kmers is not None else None
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
-        seqs = check_sequence_column(df, self.sequence_col, file)
+        seqs = self._sequences(df, file)
         if self.pretrained: self.kv = load_vectors(self.pretrained, self.k, self.binary)
         else: self.kv = train_word2vec(seqs, self.k, self.vector_size, self.window, self.min_count, self.sg, self.epochs, self.seed)
         return self
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
         "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
         if self.kv is None: raise MtlBioError("KmerW2VFeaturizer is not fitted; call `fit` on training rows first")
-        return self.kv.embed(check_sequence_column(df, self.sequence_col, file))
+        return self.kv.embed(self._sequences(df, file))
+    def _sequences(self, df, file=None)->list:
+        "The checked sequences of df; those shorter than k (no k-mer: an all-zero embedding) are warned about"
+        seqs = check_sequence_column(df, self.sequence_col, file)
+        warn_short(df, seqs, self.k, self.sequence_col, file)
+        return seqs
     @property
     def n_out(self): return self.kv.dim if self.kv is not None else self.vector_size
     def to_dict(self):

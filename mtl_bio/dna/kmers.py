@@ -33,7 +33,9 @@ class KmerCountFeaturizer:
         self.columns, self.mean, self.std = columns, mean, std
     def counts(self, df:pd.DataFrame, file=None)->sp.csr_matrix:
         "Raw counts of every k-mer (all columns of kmer_count_matrix) of each row's sequence"
-        return kmer_count_matrix(check_sequence_column(df, self.sequence_col, file), self.ks)
+        seqs = check_sequence_column(df, self.sequence_col, file)
+        warn_short(df, seqs, min(self.ks), self.sequence_col, file)
+        return kmer_count_matrix(seqs, self.ks)
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Keep the k-mers of the training rows and their mean and standard deviation; returns self."
         M = self.counts(df, file)

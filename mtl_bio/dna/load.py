@@ -120,6 +120,7 @@ def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv
     if fasta is None: (df, raw), problems = _tables_part(tables, sequence_col, id_col), []
     else: df, raw, problems = _fasta_part(fasta, tables, signal_cols, id_col)
     if id_col: problems += [_problem(df, i, id_col, "missing id") for i in np.flatnonzero(df.id.isna().to_numpy())]
+    if id_col and fasta is None: problems += _duplicate_ids(df, id_col, 'the table(s)')   # one rule everywhere: an id names one sequence
     df['sequence'] = clean_sequences(raw)
     seq_col = 'sequence' if fasta is not None else sequence_col
     problems += [_problem(df, i, seq_col, m) for i,m in enumerate(sequence_problems(df.sequence.tolist(), raw)) if m]

@@ -4,6 +4,8 @@
 
 # %% ../../nbs/14_dna_train.ipynb #590ed5b5
 from __future__ import annotations
+from typing import Annotated, Literal, Optional, Union
+from pydantic import Field
 import copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -20,7 +22,8 @@ from ..data import make_split
 from ..tasks import Task
 
 # %% auto #0
-__all__ = ['DNA_DEFAULTS', 'DNA_DESIGNS', 'DNA_KEYS', 'dna_tasks', 'dna_config', 'group_column', 'quantile_split', 'train_dna']
+__all__ = ['DNA_DEFAULTS', 'DNA_DESIGNS', 'DNA_KEYS', 'DNA_TYPES', 'dna_tasks', 'dna_config', 'group_column', 'quantile_split',
+           'train_dna']
 
 # %% ../../nbs/14_dna_train.ipynb #8296b015
 def dna_tasks(signals:list=SIGNALS, # The three signal columns
@@ -52,6 +55,8 @@ DNA_DESIGNS = {
 
 # %% ../../nbs/14_dna_train.ipynb #25e7399e
 DNA_KEYS = ('design', 'thresholds', 'signals', 'label_smoothing', 'class_weights', 'baselines')
+DNA_TYPES = {'design': str, 'label_smoothing': Annotated[float, Field(ge=0, lt=1)], 'baselines': bool,
+             'class_weights': Optional[Union[Literal['balanced'], list[Annotated[float, Field(ge=0)]]]]}
 
 # %% ../../nbs/14_dna_train.ipynb #6e1eb88b
 def dna_config(config:dict=None, # User settings: run-config sections (features, split, model, train, eval) and DNA_KEYS
@@ -60,7 +65,7 @@ def dna_config(config:dict=None, # User settings: run-config sections (features,
     "The complete run config and the pipeline settings (design, signals, thresholds, baselines)."
     config = copy.deepcopy(config or {})
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
-    own = {k: config.pop(k) for k in DNA_KEYS if k in config}
+    own = check_values({k: config.pop(k) for k in DNA_KEYS if k in config}, DNA_TYPES, source)
     if 'tasks' in config: raise input_error("the sequence pipeline's tasks are fixed (class and signals); set signals, thresholds, label_smoothing or class_weights instead", file=source, column='tasks')
     design = own.get('design', 'cnn')
     if design not in DNA_DESIGNS: raise input_error(f"unknown design {design!r}; use one of {sorted(DNA_DESIGNS)}", file=source, column='design')
@@ -153,4 +158,6 @@ def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three
     export = lambda folder, **kw: _dna_export(folder, dna['signals'], th, how, dropped, **kw)
     extra = {'pipeline': 'dna', 'design': dna['design'], 'signals': dna['signals'], 'thresholds': {k: list(v) for k,v in th.items()}, 'thresholds_kind': how}
     base = (lambda d, tasks, ys, rows: kmer_baselines(d, tasks, ys, rows, sequence_col=seq_col)) if dna['baselines'] else None
-    return train_run(lab, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split, split_method=method, baselines=base)
+    return train_run(lab, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split, split_method=method, baselines=base,
+                     card={'predict': 'mtl_bio dna-predict {run} NEW_SEQUENCES.xlsx --out predictions.csv',
+                           'limits': ['Sequences much shorter or longer than the training ones, or from another assay or organism, are outside what these figures measured.']})

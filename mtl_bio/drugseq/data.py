@@ -105,7 +105,7 @@ def check_names(values, file=None, column='x', unique:bool=False)->np.ndarray:
         dup = pd.Series(out).duplicated()
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
-            raise input_error(f"{out[i]!r} appears twice (first at row {int(np.flatnonzero(out==out[i])[0])})", file=file, column=column, row=i)
+            raise input_error(f"{out[i]!r} appears twice (first at row {spreadsheet_row(np.flatnonzero(out==out[i])[0])})", file=file, column=column, row=i)
     return out
 
 # %% ../../nbs/30_drugseq_data.ipynb #95cefff8

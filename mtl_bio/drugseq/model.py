@@ -8,6 +8,7 @@ import copy, math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from scipy import sparse
 from ..core import *
+from ..provenance import log_step
 from ..data import LazyRows
 from .data import EXPR_ROW
 from ..tasks import tasks_from_config
@@ -293,7 +294,7 @@ class ExpressionFeaturizer(ColumnFeaturizer):
         self.mean, self.std = m.tolist(), np.where(s > 0, s, 1.).tolist()
         if self.module_size:
             self.module_size = module_size_for(len(self.columns), self.module_size)
-            self.modules = gene_modules(R, self.module_size).tolist()   # correlations: the same before and after the z-score
+            with log_step(f'gene modules of {R.shape[1]:,} genes'): self.modules = gene_modules(R, self.module_size).tolist()   # correlations: the same before and after the z-score
         return self
     def _rows(self, R, missing:set):
         "Model inputs from raw-order rows restricted to the model's genes: dense array, or ExpressionRows for sparse"

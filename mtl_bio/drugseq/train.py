@@ -4,6 +4,8 @@
 
 # %% ../../nbs/33_drugseq_train.ipynb #47b980ac
 from __future__ import annotations
+from typing import Annotated, Literal, Optional, Union
+from pydantic import Field
 import copy, json, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -16,8 +18,9 @@ from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_co
 from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_genes, plot_latent
 
 # %% auto #0
-__all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'drugseq_config', 'reference_wells', 'screen_anndata', 'export_screen',
-           'pca_scores', 'expression_baselines', 'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
+__all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'DRUGSEQ_TYPES', 'drugseq_config', 'reference_wells', 'screen_anndata',
+           'export_screen', 'pca_scores', 'expression_baselines', 'train_drugseq', 'predict_screen', 'evaluate_drugseq',
+           'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -28,6 +31,7 @@ DRUGSEQ_DEFAULTS = {
 # %% ../../nbs/33_drugseq_train.ipynb #e5b020b7
 DRUGSEQ_KEYS = {'activation_weight': 0.2, 'zscore': True, 'architecture': {}, 'reference_cluster': None, 'embedding': 'auto',
                 'normalize': 'auto', 'n_top_genes': None}
+DRUGSEQ_TYPES = {'activation_weight': Annotated[float, Field(ge=0)], 'zscore': bool, 'architecture': dict, 'reference_cluster': Optional[str], 'embedding': str}
 
 # %% ../../nbs/33_drugseq_train.ipynb #70ca67d2
 def _check_inputs(own:dict, source):
@@ -45,7 +49,7 @@ def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) 
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
     for k in ('tasks', 'features', 'model'):
         if k in config: raise input_error(f"the DRUG-seq pipeline sets {k!r} itself; use activation_weight, zscore, normalize, n_top_genes and architecture instead", file=source, column=k)
-    own = {k: config.pop(k, v) for k,v in DRUGSEQ_KEYS.items()}
+    own = check_values({k: config.pop(k, v) for k,v in DRUGSEQ_KEYS.items()}, DRUGSEQ_TYPES, source)
     if not isinstance(own['architecture'], dict): raise input_error("must be a mapping of drugseq_model_config arguments", file=source, column='architecture')
     _check_inputs(own, source)
     cfg = merge_config(DRUGSEQ_DEFAULTS, config)
@@ -253,7 +257,9 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
         export_screen(folder, load_predictor(folder), screen, X, part, own['reference_cluster'], own['embedding'])
     extra = {'pipeline': 'drugseq', 'scores': screen.scores, 'control': screen.control, 'activation_score': screen.activation_source}
     baselines = lambda df, tasks, ys, rows: expression_baselines(feat.transform(df, screen.source), tasks, ys, rows)   # the featurizer is fitted on the training wells by then
-    return train_run(screen.table(), cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, export=export, extra=extra, baselines=baselines)
+    return train_run(screen.table(), cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, export=export, extra=extra, baselines=baselines,
+                     card={'predict': 'mtl_bio drugseq-predict {run} NEXT_PLATE --out runs/plate_predictions',
+                           'limits': ['A plate from another cell type, protocol or sequencing depth may need its own normalisation; genes the model reads must be in the plate (or filled with --fill_missing, reported).']})
 
 # %% ../../nbs/33_drugseq_train.ipynb #23172fd4
 def _drugseq_predictor(run)->Predictor:
@@ -286,7 +292,7 @@ def predict_screen(run, # Run folder, its model.pt, or a Predictor
     pred = _drugseq_predictor(run)
     report = pred.featurizer.attach(screen, fill_missing)
     reference_wells(screen, reference_cluster)
-    with staged_dir(out, overwrite) as tmp:
+    with staged_dir(out, overwrite, 'predictions') as tmp:
         X = pred.featurizer.transform(screen.table(), screen.source)
         outs, Z = predict_outputs(pred.model, X, pred.tasks, latent=True)
         metrics = _plate_metrics(pred, screen, outs) if screen.labelled else None

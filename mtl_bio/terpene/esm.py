@@ -8,6 +8,7 @@ import argparse, hashlib, pickle, re, uuid
 from pathlib import Path
 import numpy as np, torch
 from ..core import *
+from ..provenance import progress
 from fastcore.basics import patch
 
 # %% auto #0
@@ -163,7 +164,7 @@ def embed(self:EsmEmbedder, seqs)->np.ndarray:
         nwin = {h: len(windows(len(s), self.window, self.overlap)) for h,s in todo.items()}
         acc = {}   # hash -> [residue sums, residue counts, windows done]
         conv = self.alphabet.get_batch_converter()
-        for b in self._batches(items):
+        for b in progress(list(self._batches(items)), f'ESM-2 embedding of {len(todo):,} sequences (batches)'):
             _, _, toks = conv([(h, todo[h][a:e]) for h,a,e in b])
             rep = self._forward(toks)
             done = []

@@ -8,6 +8,7 @@ import contextlib
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 from ..core import *
+from ..provenance import progress
 from ..sequences import kmer_similarity
 
 # %% auto #0
@@ -190,7 +191,7 @@ def identity_groups(seqs, # Cleaned protein sequences
     if measure!='alignment': raise input_error(f"unknown identity measure {measure!r}; use 'kmer' or 'alignment'", column='identity_measure')
     S = alignment_similarity(seqs, seqs); np.fill_diagonal(S, -1)
     A = np.zeros(S.shape, bool)
-    for i in range(len(seqs)):
+    for i in progress(range(len(seqs)), 'identity groups (alignment identities)'):
         cand = np.argsort(-S[i])[:candidates]
         hit = cand[identities(seqs[i], [seqs[j] for j in cand]) >= threshold]
         A[i, hit] = A[hit, i] = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
+from ..sequences import row_where
 from ..runs import load_predictor, format_metrics, Predictor, relative_of
 from ..metrics import apply_calls
 from .data import load_marts, load_proteins, example_enzymes
@@ -30,7 +31,7 @@ def _kingdoms(df:pd.DataFrame, feat, kingdom:str=None)->np.ndarray:
     k = df[feat.kingdom_col].fillna('').astype(str).str.strip() if feat.kingdom_col in df else pd.Series('', index=df.index)
     k = k.where(k!='', kingdom or 'unknown')
     bad = ~k.isin(list(feat.kingdoms) + ['unknown'])
-    if bad.any(): raise input_error(f"kingdom {k[bad].iloc[0]!r} was not seen in training; known: {feat.kingdoms}", column=feat.kingdom_col, row=k.index[int(np.flatnonzero(bad)[0])])
+    if bad.any(): raise input_error(f"kingdom {k[bad].iloc[0]!r} was not seen in training; known: {feat.kingdoms}", column=feat.kingdom_col, **row_where(df, int(np.flatnonzero(bad)[0])))
     return k.to_numpy(dtype=object)
 
 # %% ../../nbs/26_tps_predict.ipynb #4c522c0e

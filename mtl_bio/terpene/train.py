@@ -4,10 +4,13 @@
 
 # %% ../../nbs/25_tps_train.ipynb #6f80f78c
 from __future__ import annotations
+from typing import Annotated, Literal, Optional, Union
+from pydantic import Field
 import contextlib, copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
+from ..provenance import progress, log_step
 from ..tasks import tasks_from_config
 from ..data import cv_folds, PARTS
 from ..metrics import evaluate_task, fit_calls, apply_calls, one_hot, mean_ap
@@ -18,8 +21,8 @@ from .homology import identity_groups, similarity, alignment_cache, neighbour_vo
 import mtl_bio.terpene.model   # registers the encoders
 
 # %% auto #0
-__all__ = ['TPS_DEFAULTS', 'TPS_ORIGINAL', 'TPS_KEYS', 'BASELINES', 'CV_METRICS', 'tps_config', 'prepare_tps', 'train_tps',
-           'fold_split', 'baseline_scores', 'summarize_cv', 'format_cv', 'cross_validate_tps']
+__all__ = ['TPS_DEFAULTS', 'TPS_ORIGINAL', 'TPS_KEYS', 'TPS_TYPES', 'BASELINES', 'CV_METRICS', 'tps_config', 'prepare_tps',
+           'train_tps', 'fold_split', 'baseline_scores', 'summarize_cv', 'format_cv', 'cross_validate_tps']
 
 # %% ../../nbs/25_tps_train.ipynb #30f2f4e2
 TPS_DEFAULTS = {
@@ -41,6 +44,9 @@ TPS_ORIGINAL = {
 
 # %% ../../nbs/25_tps_train.ipynb #2704ddda
 TPS_KEYS = ('top_k', 'products', 'product_loss', 'alpha', 'gamma', 'class_weights', 'type_weight', 'identity', 'identity_measure')
+TPS_TYPES = {'top_k': Annotated[int, Field(ge=1)], 'products': Optional[list[str]], 'product_loss': Literal['bce', 'focal'],
+             'alpha': Annotated[float, Field(ge=0, le=1)], 'gamma': Annotated[float, Field(ge=0)], 'type_weight': Annotated[float, Field(ge=0)],
+             'identity': Annotated[float, Field(gt=0, le=1)], 'identity_measure': Literal['kmer', 'alignment']}
 
 # %% ../../nbs/25_tps_train.ipynb #e460a0e3
 def tps_config(config:dict=None, # Run-config sections (features, split, model, train, eval) and TPS_KEYS
@@ -51,6 +57,7 @@ def tps_config(config:dict=None, # Run-config sections (features, split, model, 
     if 'tasks' in config: raise input_error("the terpene pipeline's tasks are fixed (products and terpene_type); set top_k or products instead", file=source, column='tasks')
     own = {'top_k': 30, 'products': None, 'product_loss': 'bce', 'alpha': 0.25, 'gamma': 2.0, 'class_weights': 'balanced', 'type_weight': 0.05, 'identity': 0.7, 'identity_measure': 'kmer'}
     own.update({k: config.pop(k) for k in TPS_KEYS if k in config})
+    check_values(own, TPS_TYPES, source)
     if own['product_loss'] not in ('bce', 'focal'): raise input_error(f"product_loss must be 'bce' or 'focal', not {own['product_loss']!r}", file=source, column='product_loss')
     cfg = merge_config(TPS_DEFAULTS, config)
     run_config({**cfg, 'tasks': [{'name': 'x', 'kind': 'regression'}]}, source)   # checks sections and keys now
@@ -101,7 +108,9 @@ def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
         if cfg['features'].get('homology'): cfg['features'] = {**cfg['features'], 'products': products}
         extra = {'pipeline': 'terpene', 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
         export = lambda folder, **kw: _tps_export(folder, products, dropped, **kw)
-        return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split)
+        return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split,
+                         card={'predict': 'mtl_bio tps-predict {run} NEW_ENZYMES.fasta --out tps_predictions.csv',
+                               'limits': ['Only the products listed under Tasks can be predicted; an enzyme far from every training enzyme (see the cross-validation by identity groups) is predicted less well.']})
 
 # %% ../../nbs/25_tps_train.ipynb #7a7bd4dd
 def fold_split(folds:np.ndarray, i:int)->dict:
@@ -224,8 +233,8 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
     "k-fold cross-validation of the model and the baselines; returns the summary (mean, sd per method and metric)."
     if scheme not in ('grouped', 'random'): raise input_error(f"scheme must be 'grouped' or 'random', got {scheme!r}", column='scheme')
     cfg, own = tps_config(config, config_source)
-    check_out_dir(out, overwrite)
-    with _aligned(df, cfg, own, source, always=True), staged_dir(out, overwrite) as tmp:
+    check_out_dir(out, overwrite, 'cv')
+    with _aligned(df, cfg, own, source, always=True), staged_dir(out, overwrite, 'cv') as tmp:
         t, task_specs, products = prepare_tps(df, own, source)
         tasks = tasks_from_config(task_specs)
         for tk in tasks: tk.fit(t, source)
@@ -235,7 +244,7 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
         S = {m: similarity(seqs, seqs, m) for m in ('kmer', 'alignment')}
         pd.DataFrame({'id': t.get('id', pd.Series(range(len(t)))).to_numpy(), 'identity_group': t.identity_group, 'fold': folds}).to_csv(tmp/'folds.csv', index=False)
         rows, per_class, novelty = [], [], []
-        for i in range(n_folds):
+        for i in progress(range(n_folds), f'cross-validation ({scheme} folds)', every=0.):
             te, trv = np.flatnonzero(folds==i), np.flatnonzero(folds!=i)
             novelty.append({'fold': i, 'n_test': len(te), **max_similarity([seqs[j] for j in te], [seqs[j] for j in trv])})
             split_of = lambda vcfg: {'train': trv, 'valid': np.array([], dtype=int), 'test': te} if vcfg['split']['internal_folds'] else fold_split(folds, i)

@@ -47,8 +47,8 @@ def text_demo_cli(out:str='runs/text_demo', # Folder for the config, the example
     from mtl_bio.runs import format_metrics
     from mtl_bio.text.data import example_config
     from mtl_bio.text.train import train_text, predict_from_config
-    check_out_dir(out, overwrite)
-    with staged_dir(out, overwrite) as tmp:
+    check_out_dir(out, overwrite, 'demo')
+    with staged_dir(out, overwrite, 'demo') as tmp:
         conf = example_config(tmp, train={'epochs': epochs, 'finetune': bool(finetune), 'quiet': bool(quiet)})
         res = train_text(conf)
         print(format_metrics(res.metrics))

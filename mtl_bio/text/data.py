@@ -4,6 +4,8 @@
 
 # %% ../../nbs/41_text_data.ipynb #38d8360b
 from __future__ import annotations
+from typing import Annotated, Optional
+from pydantic import Field
 from importlib.resources import files
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
@@ -13,7 +15,7 @@ from ..runs import check_sections
 from .encoder import DEFAULT_MODEL, POOLINGS
 
 # %% auto #0
-__all__ = ['TEXT_DEFAULTS', 'text_config', 'text_tasks', 'check_texts', 'read_texts', 'example_sentences',
+__all__ = ['TEXT_DEFAULTS', 'TEXT_TYPES', 'text_config', 'text_tasks', 'check_texts', 'read_texts', 'example_sentences',
            'example_sentences_path', 'example_config']
 
 # %% ../../nbs/41_text_data.ipynb #32db54bc
@@ -25,6 +27,14 @@ TEXT_DEFAULTS = {
     'output': {'dir': 'predictions', 'files': {}},
     'train': {'data': None, 'text_column': None, 'out': None, 'finetune': False, 'epochs': 30, 'lr': 3e-2, 'encoder_lr': 3e-5,
               'bs': 32, 'wd': 1e-2, 'hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': None, 'quiet': False},
+}
+_PosInt, _Frac = Annotated[int, Field(ge=1)], Annotated[float, Field(ge=0, lt=1)]
+TEXT_TYPES = {   # section -> key -> type and range (check_values)
+    'model': {'normalize': bool, 'max_length': _PosInt},
+    'inference': {'batch_size': _PosInt},
+    'train': {'finetune': bool, 'epochs': _PosInt, 'lr': Annotated[float, Field(gt=0)], 'encoder_lr': Annotated[float, Field(gt=0)], 'bs': _PosInt,
+              'wd': Annotated[float, Field(ge=0)], 'hidden': Optional[_PosInt], 'dropout': _Frac, 'valid_pct': _Frac, 'test_pct': _Frac,
+              'seed': Annotated[int, Field(ge=0)], 'patience': Optional[_PosInt], 'quiet': bool},
 }
 
 # %% ../../nbs/41_text_data.ipynb #7dd1709a
@@ -60,9 +70,7 @@ def text_config(config, # A dict, or the path of a YAML/JSON file
     cfg['tasks'] = _task_list(cfg['tasks'], source)
     m = cfg['model']
     if m['pooling'] not in POOLINGS: raise input_error(f"unknown pooling {m['pooling']!r}; use one of {POOLINGS}", file=source, column='model.pooling')
-    for sec, key in (('model', 'max_length'), ('inference', 'batch_size'), ('train', 'epochs'), ('train', 'bs')):
-        v = cfg[sec][key]
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise input_error(f"must be a positive integer, got {v!r}", file=source, column=f'{sec}.{key}')
+    for sec, types in TEXT_TYPES.items(): check_values(cfg[sec], types, source, sec)
     files = cfg['output']['files'] or {}
     unknown = sorted(set(files) - {t['name'] for t in cfg['tasks']})
     if unknown: raise input_error(f"files for unknown task(s) {unknown}", file=source, column='output.files')

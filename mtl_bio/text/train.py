@@ -106,7 +106,9 @@ def train_text(config, # A config path or dict (see text_config)
         with atomic_write(folder/'text_config.yaml') as f: yaml.safe_dump(cfg, f, sort_keys=False)
     feat = _featurizer(cfg)
     extra = {'pipeline': 'text', 'finetune': bool(cfg['train']['finetune']), 'labelled_rows': labelled}
-    return train_run(df.reset_index(drop=True), text_run_config(cfg), out, overwrite=overwrite, source=data, featurizer=feat, export=export, extra=extra)
+    return train_run(df.reset_index(drop=True), text_run_config(cfg), out, overwrite=overwrite, source=data, featurizer=feat, export=export, extra=extra,
+                     card={'predict': 'mtl_bio text-predict CONFIG.yaml --run {run} --data NEW_TEXTS.csv',
+                           'limits': ['Texts of another genre, language or time than the training texts are outside what these figures measured.']})
 
 # %% ../../nbs/42_text_train.ipynb #c1448d11
 def text_predictor(run)->Predictor:
