@@ -41,6 +41,11 @@ CASES = [
     ('dna-train --epochs 0', lambda d: ['dna-train', d/'seqs.csv', '--epochs', '0'], 'train.epochs'),
     ('dna-train --lr -1', lambda d: ['dna-train', d/'seqs.csv', '--lr', '-1'], 'train.lr'),
     ('dna-train label_smoothing 2', lambda d: ['dna-train', d/'seqs.csv', '--config', _yaml(d, 'dna.yaml', {'label_smoothing': 2})], 'label_smoothing'),
+    ('dna-train --vector_size 0', lambda d: ['dna-train', d/'seqs.csv', '--design', 'original', '--vector_size', '0'], 'features.vector_size'),
+    ('dna-train --w2v_epochs -1', lambda d: ['dna-train', d/'seqs.csv', '--design', 'original', '--w2v_epochs', '-1'], 'features.epochs'),
+    ('demo --rows 0', lambda d: ['demo', '--rows', '0'], 'rows'),
+    ('tps-cv --folds 1', lambda d: ['tps-cv', d/'marts.csv', '--folds', '1'], 'folds'),
+    ('tps-predict --top_k 0', lambda d: ['tps-predict', d/'marts.csv', d/'marts.csv', '--top_k', '0'], 'top_k'),
     ('tps-train --epochs -3', lambda d: ['tps-train', d/'marts.csv', '--epochs', '-3'], 'train.epochs'),
     ('tps-train top_k "many"', lambda d: ['tps-train', d/'marts.csv', '--config', _yaml(d, 'tps.yaml', {'top_k': 'many'})], 'top_k'),
     ('drugseq-train --epochs 0', lambda d: ['drugseq-train', d/'screen', '--epochs', '0'], 'train.epochs'),
@@ -87,3 +92,12 @@ def test_one_class_targets_are_refused(inputs, tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert code == 2 and len(err.splitlines()) == 1 and says in err, (argv[0], err)
         assert not (tmp_path/'out').exists()
+
+def test_read_only_folder_is_one_line(inputs, tmp_path, capsys, monkeypatch):
+    "An output folder that cannot be written (read-only, or not the user's; simulated, as the tests may run as root): exit 2, one line naming it"
+    import mtl_bio.core
+    def refused(*a, dir=None, **kw): raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dir))
+    monkeypatch.setattr(mtl_bio.core.tempfile, 'mkdtemp', refused)
+    assert main(['demo', '--out', str(tmp_path/'ro'/'run'), '--rows', '300', '--epochs', '1', '--quiet']) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and 'permission denied' in err and str(tmp_path/'ro') in err, err

@@ -6,11 +6,16 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 from ..core import *
+from typing import Annotated
+from pydantic import Field
 from ..registry import register_featurizer
 from ..sequences import *
 
 # %% auto #0
-__all__ = ['KmerW2VFeaturizer']
+__all__ = ['W2V_TYPES', 'KmerW2VFeaturizer']
+
+# %% ../../nbs/13_dna_embed.ipynb #88394103
+W2V_TYPES = {'vector_size': Annotated[int, Field(ge=1)], 'window': Annotated[int, Field(ge=1)], 'min_count': Annotated[int, Field(ge=1)], 'epochs': Annotated[int, Field(ge=1)]}   # checked by check_values
 
 # %% ../../nbs/13_dna_embed.ipynb #28180f23
 @register_featurizer('kmer_w2v')
@@ -26,6 +31,7 @@ class KmerW2VFeaturizer:
                  binary:bool=None, # Format of pretrained; None: detect
                  kmers:list=None, vectors:list=None):
         check_k(k)
+        check_values(dict(vector_size=vector_size, window=window, min_count=min_count, epochs=epochs), W2V_TYPES, section='features')
         self.sequence_col, self.k, self.vector_size, self.window, self.min_count, self.sg = sequence_col, k, vector_size, window, min_count, sg
         self.epochs, self.seed, self.pretrained, self.binary = epochs, seed, None if pretrained is None else str(pretrained), binary
         self.kv = KmerVectors(kmers, vectors) if kmers is not None else None

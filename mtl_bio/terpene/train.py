@@ -232,6 +232,7 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                       )->pd.DataFrame:
     "k-fold cross-validation of the model and the baselines; returns the summary (mean, sd per method and metric)."
     if scheme not in ('grouped', 'random'): raise input_error(f"scheme must be 'grouped' or 'random', got {scheme!r}", column='scheme')
+    check_values({'folds': n_folds}, {'folds': Annotated[int, Field(ge=2)]})
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite, 'cv')
     with _aligned(df, cfg, own, source, always=True), staged_dir(out, overwrite, 'cv') as tmp:
