@@ -9,8 +9,6 @@ from pathlib import Path
 from fastcore.script import call_parse, anno_parser, Param, store_true
 import mtl_bio
 from .core import *
-from typing import Annotated
-from pydantic import Field
 from .provenance import recording_run, console_logging
 from .registry import command_table, discover_pipelines, resolve
 
@@ -28,6 +26,8 @@ def demo(out:str='runs/demo', # Output folder of the run
     "Train on the built-in planted-signal table (a multi-class, a multi-label and a regression task) and write a run folder."
     import pandas as pd
     from mtl_bio.data import synthetic_multitask, synthetic_tasks
+    from typing import Annotated
+    from pydantic import Field
     from mtl_bio.runs import train_run, format_metrics
     check_values({'rows': rows}, {'rows': Annotated[int, Field(ge=100)]})   # fewer rows cannot be split into training, validation and test parts of every class
     df = synthetic_multitask(rows, seed=seed)

@@ -294,8 +294,9 @@ def check_out_dir(path, # The output folder a run will create
     if path.exists() and any(path.iterdir()):
         if not overwrite: raise input_error("output folder exists and is not empty; pass overwrite=True (CLI: --overwrite) to replace it, or choose another folder", file=path)
         if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio (no .mtl_bio mark, no model.pt); --overwrite replaces only those. Choose another folder", file=path)
-        if kind is not None and output_kind(path)!=kind:
-            raise input_error(f"holds a {output_kind(path)!r} output of mtl_bio, not a {kind!r} one; --overwrite replaces only an output of the same kind. Choose another folder", file=path)
+        held = output_kind(path)
+        if kind is not None and held!=kind:
+            raise input_error(f"holds a {held!r} output of mtl_bio, not a {kind!r} one; --overwrite replaces only an output of the same kind. Choose another folder", file=path)
 
 # %% ../nbs/00_core.ipynb #645d4c02
 def _alive(pid:int)->bool:

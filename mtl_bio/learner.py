@@ -166,7 +166,7 @@ def fit_mtl(learn:Learner,
     comp = np.less if 'loss' in monitor else np.greater
     parts = LossParts()
     cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs()]
-    note_run(device=str(learn.dls.device or 'cpu'), mixed_precision='fp16' if use_fp16 else 'no', train_seed=seed)
+    note_run(device=str(learn.dls.device or 'cpu'), mixed_precision='fp16' if use_fp16 else 'no')
     if use_fp16: cbs.append(MixedPrecision())
     if save_best: cbs.append(SaveModelCallback(monitor=monitor, comp=comp, fname='best'))
     if patience: cbs.append(EarlyStoppingCallback(monitor=monitor, comp=comp, patience=patience))

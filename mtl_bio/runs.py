@@ -22,10 +22,10 @@ from .plots import *
 from .registry import FEATURIZERS, register_featurizer, load_pipeline
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'PosInt', 'Fraction', 'REFIT', 'RUN_TYPES', 'CKPT_FORMAT', 'featurizer_from_dict', 'ColumnFeaturizer',
-           'check_sections', 'run_config', 'merge_config', 'predict_outputs', 'relative_of', 'outputs_frame',
-           'Predictor', 'save_checkpoint', 'load_predictor', 'RunResult', 'format_metrics', 'model_card', 'train_run',
-           'FEATURIZERS', 'register_featurizer']
+__all__ = ['DEFAULTS', 'PosInt', 'Seed', 'Positive', 'NonNegative', 'Fraction', 'REFIT', 'RUN_TYPES', 'CKPT_FORMAT',
+           'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config',
+           'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor',
+           'RunResult', 'format_metrics', 'model_card', 'train_run', 'FEATURIZERS', 'register_featurizer']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
 _all_ = ['FEATURIZERS', 'register_featurizer']   # kept here too: they live in mtl_bio.registry
@@ -86,19 +86,22 @@ DEFAULTS = {
 }
 
 # %% ../nbs/08_runs.ipynb #675f7932
-PosInt = Annotated[int, Field(ge=1)]
+PosInt = Annotated[int, Field(ge=1)]   # the value types every config declares its keys with (check_values)
+Seed = Annotated[int, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]   # a learning rate
+NonNegative = Annotated[float, Field(ge=0)]   # a weight, a penalty
 Fraction = Annotated[float, Field(ge=0, lt=1)]   # a share of rows, a dropout probability
 REFIT = ('train+valid', 'all')   # train.refit: after evaluation, refit on the training and validation rows, or on every row
 RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pydantic, lax mode)
-    'split': {'method': Literal[SPLIT_METHODS], 'valid_pct': Fraction, 'test_pct': Fraction, 'seed': Annotated[int, Field(ge=0)],
+    'split': {'method': Literal[SPLIT_METHODS], 'valid_pct': Fraction, 'test_pct': Fraction, 'seed': Seed,
               'group_col': Optional[str], 'internal_folds': Optional[Annotated[int, Field(ge=2)]]},
     'model': {'sizes': list[PosInt], 'ps': Union[Fraction, list[Fraction]], 'bn': bool, 'act': str, 'head_hidden': Optional[Union[PosInt, list[PosInt]]],
               'head_p': Fraction, 'encoder': Optional[dict], 'members': PosInt},
-    'train': {'epochs': PosInt, 'lr': Annotated[float, Field(gt=0)], 'bs': PosInt, 'wd': Annotated[float, Field(ge=0)], 'patience': Optional[PosInt],
+    'train': {'epochs': PosInt, 'lr': Positive, 'bs': PosInt, 'wd': NonNegative, 'patience': Optional[PosInt],
               'monitor': str, 'schedule': Literal[SCHEDULES], 'plateau_patience': PosInt, 'plateau_factor': Annotated[float, Field(gt=1)],
               'weighting': Literal[WEIGHTINGS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal['auto']],
-              'seed': Annotated[int, Field(ge=0)], 'quiet': bool, 'encoder_lr': Optional[Annotated[float, Field(gt=0)]], 'refit': Optional[Literal[REFIT]]},
-    'eval': {'k': PosInt, 'threshold_shrink': Annotated[float, Field(ge=0)], 'relative': Optional[Literal['micro', 'macro']]},
+              'seed': Seed, 'quiet': bool, 'encoder_lr': Optional[Positive], 'refit': Optional[Literal[REFIT]]},
+    'eval': {'k': PosInt, 'threshold_shrink': NonNegative, 'relative': Optional[Literal['micro', 'macro']]},
 }
 
 # %% ../nbs/08_runs.ipynb #e336e298
@@ -511,9 +514,9 @@ def model_card(name:str, # The run folder's name
                card:dict=None, # A pipeline's 'predict' command (with {run}) and 'limits' (a list of sentences)
               )->str:
     "The run's README.md: data, split, tasks, metrics beside baselines, how to predict, limits."
-    card, sp, s = card or {}, metrics['split'], metrics['split']
+    card, sp = card or {}, metrics['split']
     predict = card.get('predict', 'mtl_bio predict {run} NEW_TABLE.csv --out predictions.csv').format(run=name)
-    parts = ', '.join(f"{s[p]:,} {p}" for p in PARTS)
+    parts = ', '.join(f"{sp[p]:,} {p}" for p in PARTS)
     limits = [f"Trained on {n_rows:,} rows of one source; the figures above hold for new rows like them, not for other organisms, assays, plates or instruments.",
               f"The figures come from one split (seed {sp['seed']}) and one training seed ({cfg['train']['seed']}); expect them to move by a few points with another.",
               "A class never seen in training is never predicted.", *card.get('limits', [])]

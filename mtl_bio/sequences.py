@@ -17,7 +17,7 @@ __all__ = ['NUCLEOTIDES', 'TABLE_SUFFIXES', 'FASTA_SUFFIXES', 'AMINO_ACIDS', 'PR
            'clean_sequences', 'sequence_problems', 'read_sequence_file', 'is_fasta', 'read_fasta', 'format_problems',
            'clean_proteins', 'protein_problems', 'KmerAlphabet', 'get_alphabet', 'kmers', 'check_k', 'kmer_codes',
            'kmer_code', 'KmerVectors', 'train_word2vec', 'load_vectors', 'row_where', 'check_sequence_column',
-           'warn_short', 'kmer_counts', 'kmer_profiles', 'kmer_similarity']
+           'warn_short', 'repeated_ids', 'kmer_counts', 'kmer_profiles', 'kmer_similarity']
 
 # %% ../nbs/00b_sequences.ipynb #c9e4913e
 NUCLEOTIDES = 'ACGTUN'
@@ -356,6 +356,20 @@ def warn_short(df:pd.DataFrame, seqs:list, k:int, col:str='sequence', file=None)
         where = str(input_error('', column=col, **row_where(df, short[0], file))).rstrip(': ')
         warnings.warn(f"{len(short)} sequence(s) shorter than k={k} have no {k}-mer and are read as all zeros (first: {where}); drop them or choose a smaller k")
     return short
+
+# %% ../nbs/00b_sequences.ipynb #7d0703bf
+def repeated_ids(df:pd.DataFrame, # With id, source_file and source_row columns
+                 column:str='id', # The input column the ids came from, for the report
+                 what:str=None, # Where they were read ('the FASTA file(s)', say), for the message
+                )->list:
+    "A problem dict (file, row, id, column, problem) for every row whose id is given more than once."
+    out = []
+    for v, ix in df.groupby('id', sort=False).indices.items():
+        if len(ix) < 2: continue
+        rows = ', '.join(f"{Path(df.source_file.iat[j]).name}:{df.source_row.iat[j]}" for j in ix)
+        out += [{'file': str(df.source_file.iat[j]), 'row': int(df.source_row.iat[j]), 'id': v, 'column': column,
+                 'problem': f"id {v!r} occurs {len(ix)} times{f' in {what}' if what else ''} (rows {rows})"} for j in ix]
+    return out
 
 # %% ../nbs/00b_sequences.ipynb #978432f0
 def kmer_counts(seqs, # Cleaned sequences

@@ -6,8 +6,7 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 from ..core import *
-from typing import Annotated
-from pydantic import Field
+from ..runs import PosInt
 from ..registry import register_featurizer
 from ..sequences import *
 
@@ -15,7 +14,7 @@ from ..sequences import *
 __all__ = ['W2V_TYPES', 'KmerW2VFeaturizer']
 
 # %% ../../nbs/13_dna_embed.ipynb #88394103
-W2V_TYPES = {'vector_size': Annotated[int, Field(ge=1)], 'window': Annotated[int, Field(ge=1)], 'min_count': Annotated[int, Field(ge=1)], 'epochs': Annotated[int, Field(ge=1)]}   # checked by check_values
+W2V_TYPES = {'vector_size': PosInt, 'window': PosInt, 'min_count': PosInt, 'epochs': PosInt}   # checked by check_values
 
 # %% ../../nbs/13_dna_embed.ipynb #28180f23
 @register_featurizer('kmer_w2v')

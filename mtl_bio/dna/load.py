@@ -30,12 +30,6 @@ def _as_paths(paths)->list:
 
 def _problem(df, i, column, msg): return {'file': df.source_file.iat[i], 'row': int(df.source_row.iat[i]), 'id': df.id.iat[i], 'column': column, 'problem': msg}
 
-def _duplicate_ids(df, column, what)->list:
-    "Every occurrence of a repeated id is a problem: which one the other file's row belongs to is unknown"
-    at = df.groupby('id', sort=False).indices
-    return [_problem(df, i, column, f"id {v!r} occurs {len(ix)} times in {what} (rows {', '.join(str(df.source_row.iat[j]) for j in ix)})")
-            for v,ix in at.items() if len(ix)>1 for i in ix]
-
 # %% ../../nbs/10_dna_load.ipynb #b185bf3d
 def _tables_part(tables:list, sequence_col:str, id_col:str)->tuple:
     "Sequences from the tables themselves: (table with an id column, the raw sequence values)"
@@ -49,11 +43,11 @@ def _tables_part(tables:list, sequence_col:str, id_col:str)->tuple:
 def _fasta_part(fasta, tables:list, signal_cols:list, id_col:str)->tuple:
     "Sequences from FASTA file(s), joined by id to the tables of signals when there are signals: (table, raw sequences, problems)"
     seqs = pd.concat([read_fasta(f) for f in ([fasta] if isinstance(fasta, (str, Path)) else fasta)], ignore_index=True)
-    problems = _duplicate_ids(seqs, 'id', 'the FASTA file(s)')
+    problems = repeated_ids(seqs, 'id', 'the FASTA file(s)')   # every copy is a problem: which one the other file's row belongs to is unknown
     if signal_cols:
         sig = pd.concat(tables, ignore_index=True)
         sig['id'] = sig[id_col].astype(str).str.strip()
-        problems += _duplicate_ids(sig, id_col, 'the signal table(s)')
+        problems += repeated_ids(sig, id_col, 'the signal table(s)')
         known = set(seqs.id)
         problems += [_problem(sig, i, id_col, f"id {v!r} has signals but no sequence in the FASTA file(s)") for i,v in enumerate(sig.id) if v not in known]
         known = set(sig.id)
@@ -120,7 +114,7 @@ def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv
     if fasta is None: (df, raw), problems = _tables_part(tables, sequence_col, id_col), []
     else: df, raw, problems = _fasta_part(fasta, tables, signal_cols, id_col)
     if id_col: problems += [_problem(df, i, id_col, "missing id") for i in np.flatnonzero(df.id.isna().to_numpy())]
-    if id_col and fasta is None: problems += _duplicate_ids(df, id_col, 'the table(s)')   # one rule everywhere: an id names one sequence
+    if id_col and fasta is None: problems += repeated_ids(df, id_col, 'the table(s)')   # one rule everywhere: an id names one sequence
     df['sequence'] = clean_sequences(raw)
     seq_col = 'sequence' if fasta is not None else sequence_col
     problems += [_problem(df, i, seq_col, m) for i,m in enumerate(sequence_problems(df.sequence.tolist(), raw)) if m]

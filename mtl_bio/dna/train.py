@@ -4,14 +4,13 @@
 
 # %% ../../nbs/14_dna_train.ipynb #590ed5b5
 from __future__ import annotations
-from typing import Annotated, Literal, Optional, Union
-from pydantic import Field
+from typing import Literal, Optional, Union
 import copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
 from ..metrics import classification_report_df, one_hot
-from ..runs import train_run, run_config, merge_config, format_metrics, RunResult
+from ..runs import train_run, run_config, merge_config, format_metrics, RunResult, Fraction, NonNegative
 from ..data import PARTS
 from .load import SIGNALS
 from .labels import *
@@ -55,8 +54,7 @@ DNA_DESIGNS = {
 
 # %% ../../nbs/14_dna_train.ipynb #25e7399e
 DNA_KEYS = ('design', 'thresholds', 'signals', 'label_smoothing', 'class_weights', 'baselines')
-DNA_TYPES = {'design': str, 'label_smoothing': Annotated[float, Field(ge=0, lt=1)], 'baselines': bool,
-             'class_weights': Optional[Union[Literal['balanced'], list[Annotated[float, Field(ge=0)]]]]}
+DNA_TYPES = {'design': str, 'label_smoothing': Fraction, 'baselines': bool, 'class_weights': Optional[Union[Literal['balanced'], list[NonNegative]]]}
 
 # %% ../../nbs/14_dna_train.ipynb #6e1eb88b
 def dna_config(config:dict=None, # User settings: run-config sections (features, split, model, train, eval) and DNA_KEYS

@@ -4,14 +4,13 @@
 
 # %% ../../nbs/33_drugseq_train.ipynb #47b980ac
 from __future__ import annotations
-from typing import Annotated, Literal, Optional, Union
-from pydantic import Field
+from typing import Optional
 import copy, json, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 import mtl_bio
 from ..core import *
-from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
+from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, NonNegative
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
 from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_columns, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS, NORMALIZE
@@ -31,7 +30,7 @@ DRUGSEQ_DEFAULTS = {
 # %% ../../nbs/33_drugseq_train.ipynb #e5b020b7
 DRUGSEQ_KEYS = {'activation_weight': 0.2, 'zscore': True, 'architecture': {}, 'reference_cluster': None, 'embedding': 'auto',
                 'normalize': 'auto', 'n_top_genes': None}
-DRUGSEQ_TYPES = {'activation_weight': Annotated[float, Field(ge=0)], 'zscore': bool, 'architecture': dict, 'reference_cluster': Optional[str], 'embedding': str}
+DRUGSEQ_TYPES = {'activation_weight': NonNegative, 'zscore': bool, 'architecture': dict, 'reference_cluster': Optional[str], 'embedding': str}
 
 # %% ../../nbs/33_drugseq_train.ipynb #70ca67d2
 def _check_inputs(own:dict, source):

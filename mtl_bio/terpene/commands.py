@@ -5,8 +5,6 @@
 # %% ../../nbs/27_tps_commands.ipynb #61b705b9
 from __future__ import annotations
 from pathlib import Path
-from typing import Annotated
-from pydantic import Field
 from fastcore.script import call_parse, Param, store_true
 from ..core import *
 from ..registry import Pipeline
@@ -105,7 +103,8 @@ def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
     "Predict the products and terpene type of new enzymes with a trained run."
     from mtl_bio.terpene.data import load_proteins
     from mtl_bio.terpene.predict import tps_predictor, predict_tps
-    check_values({'top_k': top_k}, {'top_k': Annotated[int, Field(ge=1)]})
+    from mtl_bio.runs import PosInt
+    check_values({'top_k': top_k}, {'top_k': PosInt})
     out, report = prediction_files(out, overwrite)
     pred = tps_predictor(run)
     df, problems = load_proteins(data, on_invalid=on_invalid)

@@ -118,16 +118,6 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
     if not len(enz): raise MtlBioError(f"no valid enzymes left in {path}:\n{format_problems(problems)}")
     return enz, problems
 
-# %% ../../nbs/20_tps_data.ipynb #edfd1303
-def _repeated_ids(df:pd.DataFrame, id_col:str)->list:
-    "A problem for every row whose id is given more than once (FASTA headers or the id column): an id names one sequence, as in every pipeline"
-    out = []
-    for v, ix in df.groupby('id', sort=False).indices.items():
-        if len(ix) < 2: continue
-        rows = ', '.join(f"{Path(df.source_file.iat[j]).name}:{df.source_row.iat[j]}" for j in ix)
-        out += [_pb(df.source_file.iat[j], df.source_row.iat[j], v, id_col, f"id {v!r} occurs {len(ix)} times (rows {rows})") for j in ix]
-    return out
-
 # %% ../../nbs/20_tps_data.ipynb #d54e434a
 def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a sequence column
                   sequence_col:str='sequence', id_col:str='id',
@@ -149,7 +139,7 @@ def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a se
     raw = df.sequence.tolist()
     df['sequence'] = clean_proteins(raw)
     problems = pd.DataFrame([_pb(f, r, i, 'sequence', m) for f,r,i,m in zip(df.source_file, df.source_row, df.id, protein_problems(df.sequence.tolist(), raw)) if m]
-                            + _repeated_ids(df, id_col), columns=PROBLEM_COLUMNS)
+                            + repeated_ids(df, id_col), columns=PROBLEM_COLUMNS)
     if len(problems) and on_invalid=='raise':
         raise MtlBioError(f"{len(problems)} invalid sequence(s); fix them or pass on_invalid='drop' (CLI: --on_invalid drop):\n{format_problems(problems)}")
     bad = set(zip(problems.file, problems.row))

@@ -14,7 +14,7 @@ from ..provenance import progress, log_step
 from ..tasks import tasks_from_config
 from ..data import cv_folds, PARTS
 from ..metrics import evaluate_task, fit_calls, apply_calls, one_hot, mean_ap
-from ..runs import train_run, run_config, merge_config, RunResult
+from ..runs import train_run, run_config, merge_config, RunResult, PosInt, NonNegative
 from .targets import top_products, product_targets, tps_tasks
 from .features import check_protein_column
 from .homology import identity_groups, similarity, alignment_cache, neighbour_votes, max_similarity
@@ -44,8 +44,8 @@ TPS_ORIGINAL = {
 
 # %% ../../nbs/25_tps_train.ipynb #2704ddda
 TPS_KEYS = ('top_k', 'products', 'product_loss', 'alpha', 'gamma', 'class_weights', 'type_weight', 'identity', 'identity_measure')
-TPS_TYPES = {'top_k': Annotated[int, Field(ge=1)], 'products': Optional[list[str]], 'product_loss': Literal['bce', 'focal'],
-             'alpha': Annotated[float, Field(ge=0, le=1)], 'gamma': Annotated[float, Field(ge=0)], 'type_weight': Annotated[float, Field(ge=0)],
+TPS_TYPES = {'top_k': PosInt, 'products': Optional[list[str]], 'product_loss': Literal['bce', 'focal'],
+             'alpha': Annotated[float, Field(ge=0, le=1)], 'gamma': NonNegative, 'type_weight': NonNegative,
              'identity': Annotated[float, Field(gt=0, le=1)], 'identity_measure': Literal['kmer', 'alignment']}
 
 # %% ../../nbs/25_tps_train.ipynb #e460a0e3

@@ -4,14 +4,13 @@
 
 # %% ../../nbs/41_text_data.ipynb #38d8360b
 from __future__ import annotations
-from typing import Annotated, Optional
-from pydantic import Field
+from typing import Optional
 from importlib.resources import files
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 from ..core import *
 from ..tasks import tasks_from_config
-from ..runs import check_sections
+from ..runs import check_sections, PosInt, Seed, Positive, NonNegative, Fraction
 from .encoder import DEFAULT_MODEL, POOLINGS
 
 # %% auto #0
@@ -28,13 +27,12 @@ TEXT_DEFAULTS = {
     'train': {'data': None, 'text_column': None, 'out': None, 'finetune': False, 'epochs': 30, 'lr': 3e-2, 'encoder_lr': 3e-5,
               'bs': 32, 'wd': 1e-2, 'hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': None, 'quiet': False},
 }
-_PosInt, _Frac = Annotated[int, Field(ge=1)], Annotated[float, Field(ge=0, lt=1)]
 TEXT_TYPES = {   # section -> key -> type and range (check_values)
-    'model': {'normalize': bool, 'max_length': _PosInt},
-    'inference': {'batch_size': _PosInt},
-    'train': {'finetune': bool, 'epochs': _PosInt, 'lr': Annotated[float, Field(gt=0)], 'encoder_lr': Annotated[float, Field(gt=0)], 'bs': _PosInt,
-              'wd': Annotated[float, Field(ge=0)], 'hidden': Optional[_PosInt], 'dropout': _Frac, 'valid_pct': _Frac, 'test_pct': _Frac,
-              'seed': Annotated[int, Field(ge=0)], 'patience': Optional[_PosInt], 'quiet': bool},
+    'model': {'normalize': bool, 'max_length': PosInt},
+    'inference': {'batch_size': PosInt},
+    'train': {'finetune': bool, 'epochs': PosInt, 'lr': Positive, 'encoder_lr': Positive, 'bs': PosInt,
+              'wd': NonNegative, 'hidden': Optional[PosInt], 'dropout': Fraction, 'valid_pct': Fraction, 'test_pct': Fraction,
+              'seed': Seed, 'patience': Optional[PosInt], 'quiet': bool},
 }
 
 # %% ../../nbs/41_text_data.ipynb #7dd1709a
