@@ -14,7 +14,7 @@ from .tasks import *
 # %% auto #0
 __all__ = ['PARTS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level', 'iterative_assign',
            'split_stratified', 'split_multilabel', 'split_grouped', 'make_split', 'cv_folds', 'save_split',
-           'load_split', 'LazyRows', 'MultiTaskDataset', 'mtl_dataloaders']
+           'load_split', 'LazyRows', 'LengthRows', 'MultiTaskDataset', 'LengthSortedDL', 'mtl_dataloaders']
 
 # %% ../nbs/02_data.ipynb #c44c0105
 def synthetic_multitask(n_rows:int=4000, # Number of rows
@@ -161,8 +161,16 @@ def split_grouped(groups, # Group per row (for example a sequence, or an enzyme 
 SPLIT_METHODS = ('random', 'stratified', 'multilabel', 'grouped')
 
 # %% ../nbs/02_data.ipynb #852b3c0b
+def _class_matrix(t, y)->np.ndarray:
+    "A multi-class or binary task's targets as a 0/1 matrix (one column per class; missing rows all 0)"
+    if t.kind=='binary': y = np.nan_to_num(np.asarray(y, dtype=float)[:, 0], nan=-1).astype(int)
+    out = np.zeros((len(y), 2 if t.kind=='binary' else t.n_out), dtype=np.float32)
+    ok = y>=0
+    out[np.flatnonzero(ok), y[ok]] = 1
+    return out
+
 def make_split(df:pd.DataFrame, # The table, with targets already checked
-               tasks:list, # Tasks; the first multiclass (stratified) or multilabel (multilabel) task stratifies
+               tasks:list, # Tasks; every multiclass and binary task (stratified) or the first multilabel task (multilabel) stratifies
                method:str='random', # One of SPLIT_METHODS
                valid_pct:float=0.1, test_pct:float=0.1, seed:int=42,
                group_col:str=None, # Column of groups kept whole (required for 'grouped', optional otherwise)
@@ -181,6 +189,9 @@ def make_split(df:pd.DataFrame, # The table, with targets already checked
     if method=='random':
         return split_random(len(df), valid_pct, test_pct, seed) if groups is None else split_grouped(groups, valid_pct, test_pct, seed)
     kind = 'multiclass' if method=='stratified' else 'multilabel'
+    classed = [t for t in tasks if t.kind in ('multiclass', 'binary')]
+    if method=='stratified' and len(classed) > 1:   # several tasks, labelled on different rows: every task's classes shared in proportion
+        return split_multilabel(np.concatenate([_class_matrix(t, t.encode(df, file)) for t in classed], 1), valid_pct, test_pct, seed, groups=groups)
     t = next((t for t in tasks if t.kind==kind or (kind=='multiclass' and t.kind=='binary')), None)
     if t is None: raise input_error(f"a {method} split needs a {kind} task", column='split.method')
     y = t.encode(df, file)
@@ -238,6 +249,18 @@ class _RowView(LazyRows):
     def __len__(self): return len(self.idx)
     def rows(self, idx): return self.base.rows(self.idx[np.asarray(idx, dtype=np.int64)])
 
+# %% ../nbs/02_data.ipynb #c7f27f72
+class LengthRows(LazyRows):
+    "Rows of an array (token ids, say) with a length per row; batches of similar lengths waste little padding."
+    def __init__(self, a:np.ndarray, # rows x width
+                 lengths:np.ndarray, # The real length of each row
+                ):
+        self.a, self.lengths, self.n_cols = np.asarray(a), np.asarray(lengths, dtype=np.int64), np.asarray(a).shape[1]
+        if len(self.lengths)!=len(self.a): raise MtlBioError(f"{len(self.a)} rows but {len(self.lengths)} lengths")
+    def __len__(self): return len(self.a)
+    def rows(self, idx): return self.a[np.asarray(idx, dtype=np.int64)]
+    def take(self, idx): idx = np.asarray(idx, dtype=np.int64); return LengthRows(self.a[idx], self.lengths[idx])
+
 # %% ../nbs/02_data.ipynb #daf69adb
 def _tensor(a):
     if isinstance(a, (torch.Tensor, LazyRows)): return a
@@ -259,6 +282,20 @@ class MultiTaskDataset(torch.utils.data.Dataset):
         idx = torch.as_tensor(np.asarray(idx), dtype=torch.long)
         return MultiTaskDataset(tuple(a.take(idx.numpy()) if isinstance(a, LazyRows) else a[idx] for a in self.xs), [y[idx] for y in self.ys])
 
+# %% ../nbs/02_data.ipynb #acbe68b5
+class LengthSortedDL(DataLoader):
+    "A shuffling loader whose batches hold rows of similar length: shuffle, sort within pools of 50 batches by length, then shuffle the batches."
+    def __init__(self, dataset, lengths:np.ndarray, **kwargs):
+        self.lengths = np.asarray(lengths)
+        super().__init__(dataset, **kwargs)
+    def shuffle_fn(self, idxs):
+        idxs = self.rng.sample(list(idxs), len(idxs))
+        pool = self.bs*50
+        srt = [i for k in range(0, len(idxs), pool) for i in sorted(idxs[k:k+pool], key=lambda j: self.lengths[j])]
+        batches = [srt[k:k+self.bs] for k in range(0, len(srt), self.bs)]
+        last = batches.pop() if batches and len(batches[-1]) < self.bs else []   # an incomplete batch stays last (drop_last drops it)
+        return [i for b in self.rng.sample(batches, len(batches)) for i in b] + last
+
 # %% ../nbs/02_data.ipynb #2b0a71e7
 def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
                     targets:list, # One target array per task, for all rows
@@ -276,7 +313,9 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
     device = device or default_device()
     state = random.getstate(); random.seed(seed)  # fastai DataLoaders draw their shuffling seed from `random`
     try:
-        train_dl = DataLoader(trn, bs=bs, shuffle=True, drop_last=len(trn)>bs, device=device)
+        lengths = getattr(trn.xs[0], 'lengths', None)   # LengthRows: batches of similar lengths
+        kw = dict(bs=bs, shuffle=True, drop_last=len(trn)>bs, device=device)
+        train_dl = DataLoader(trn, **kw) if lengths is None else LengthSortedDL(trn, lengths, **kw)
         valid_dl = DataLoader(val, bs=2*bs, shuffle=False, device=device)
     finally: random.setstate(state)
     dls = DataLoaders(train_dl, valid_dl, device=device)

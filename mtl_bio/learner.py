@@ -22,8 +22,8 @@ from .losses import *
 from .metrics import *
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'TaskMetric', 'mtl_learner', 'SaveLast', 'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer',
-           'LogEpochs', 'fit_mtl']
+__all__ = ['SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'PlateauScale', 'LossParts', 'plain_progress',
+           'epoch_printer', 'LogEpochs', 'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -43,16 +43,32 @@ class TaskMetric(Metric):
         if t.kind=='regression': return mean_r2(y, out)
         if t.kind=='multiclass': y, pred = one_hot(y, t.n_out), one_hot(out.argmax(1), t.n_out)
         else: pred = (out>=0.5).astype(np.float32)
-        return macro_f1(y, pred)
+        return macro_f1(y, pred) if t.kind=='multilabel' else headline_metric(t, y, pred)
     @property
-    def name(self): return f"{self.task.name}_{'r2' if self.task.kind=='regression' else 'f1'}"
+    def name(self):
+        t = self.task
+        return f"{t.name}_{t.metric.replace(':', '_')}" if t.metric else f"{t.name}_{'r2' if t.kind=='regression' else 'f1'}"
+
+# %% ../nbs/06_learner.ipynb #2589935e
+class TasksMean(Metric):
+    "The mean of the tasks' validation metrics (each task's headline): one figure to stop early on when every task counts."
+    def __init__(self, metrics:list): self.metrics = metrics   # the TaskMetrics, which accumulate the outputs
+    def reset(self): pass
+    def accumulate(self, learn): pass
+    @property
+    def value(self):
+        vals = [m.value for m in self.metrics]
+        vals = [v for v in vals if v is not None and not np.isnan(v)]
+        return float(np.mean(vals)) if vals else None
+    @property
+    def name(self): return 'tasks_mean'
 
 # %% ../nbs/06_learner.ipynb #05796a36
 def mtl_learner(dls, # From mtl_dataloaders
                 model:torch.nn.Module, # A MultiTaskModel
                 loss_func:MultiTaskLoss, # From mtl_loss
                 path='.', # Folder for models/ checkpoints and history.csv
-                metrics:bool=True, # Show one TaskMetric per task after each epoch
+                metrics:bool=True, # Show one TaskMetric per task (and with several tasks their mean, tasks_mean) after each epoch
                 wd:float=1e-2, # Weight decay
                 opt_func=Adam,
                 split_encoder:bool=False, # Two parameter groups, encoder and the rest, for a lower encoder learning rate
@@ -60,6 +76,7 @@ def mtl_learner(dls, # From mtl_dataloaders
     "A fastai `Learner` for multi-task training."
     loss_func = loss_func.to(dls.device)
     mets = [TaskMetric(t, i) for i,t in enumerate(loss_func.tasks)] if metrics else []
+    if len(mets) > 1: mets.append(TasksMean(list(mets)))
     def splitter(m):
         if not split_encoder: return [list(m.parameters()) + list(loss_func.parameters())]
         enc = list(m.encoder.parameters())
@@ -97,18 +114,23 @@ class PlateauScale(TrackerCallback):
 
 # %% ../nbs/06_learner.ipynb #7fac60d1
 class LossParts(Callback):
-    "Per-epoch mean of each task's loss (as `MultiTaskLoss.last` holds it), separately for training and validation batches."
+    "Per-epoch mean of each task's loss over its labelled rows, separately for training and validation; validation losses as whole-set means (`MultiTaskLoss.set_whole`)."
     order = 60
     def before_fit(self): self.rows = []
-    def before_epoch(self): self.sums, self.counts = {}, {'train': 0, 'valid': 0}
+    def before_epoch(self): self.sums, self.counts = {}, {}
+    def before_validate(self):
+        ds, lf = self.dls.valid.dataset, self.learn.loss_func
+        if hasattr(lf, 'set_whole') and hasattr(ds, 'ys') and len(ds): lf.set_whole(ds.ys)
+    def after_validate(self):
+        if hasattr(self.learn.loss_func, 'set_whole'): self.learn.loss_func.set_whole(None)
     def after_loss(self):
-        part, n = ('train' if self.training else 'valid'), len(self.learn.yb[0])
-        self.counts[part] += n
-        for k,v in getattr(self.learn.loss_func, 'last', {}).items():
-            key = f'{part}_{k}_loss'
-            self.sums[key] = self.sums.get(key, 0.) + float(v)*n
+        part, lf = ('train' if self.training else 'valid'), self.learn.loss_func
+        for k,v in getattr(lf, 'last', {}).items():
+            key, d = f'{part}_{k}_loss', getattr(lf, 'denoms', {}).get(k, len(self.learn.yb[0]))
+            self.sums[key] = self.sums.get(key, 0.) + float(v)*d
+            self.counts[key] = self.counts.get(key, 0.) + d
     def after_epoch(self):
-        self.rows.append({k: v/max(self.counts[k.split('_', 1)[0]], 1) for k,v in self.sums.items()})
+        self.rows.append({k: v/self.counts[k] if self.counts[k] else float('nan') for k,v in self.sums.items()})
     @property
     def frame(self)->pd.DataFrame: return pd.DataFrame(self.rows)
 

@@ -89,6 +89,11 @@ class TaskLoss(nn.Module):
         self.register_buffer('weight', None if weight is None else torch.as_tensor(np.asarray(weight), dtype=torch.float32))
     def has_targets(self, targ)->bool:
         return bool((targ>=0).any()) if self.task.loss=='ce' else bool((~torch.isnan(targ)).any())
+    def denominator(self, targ)->torch.Tensor:
+        "What the batch mean divides by: the number of labelled rows (their summed class weights, for weighted cross-entropy) or of known elements"
+        if self.task.loss!='ce': return (~torch.isnan(targ)).sum().float()
+        y = targ.long()[targ>=0]
+        return self.weight.to(y.device)[y].sum() if self.weight is not None else torch.tensor(float(len(y)))
     def forward(self, pred, targ):
         kind = self.task.loss
         if kind=='ce': return masked_ce(pred, targ, self.weight, **self.opts)
@@ -120,12 +125,19 @@ class MultiTaskLoss(nn.Module):
         self.losses = nn.ModuleList([TaskLoss(t, cw.get(t.name)) for t in tasks])
         self.register_buffer('task_weights', torch.tensor([t.weight for t in tasks], dtype=torch.float32))
         self.log_vars = nn.Parameter(torch.zeros(len(tasks))) if weighting=='uncertainty' else None
-        self.last = {}
+        self.last, self.denoms, self.whole = {}, {}, None
+    def set_whole(self, targs=None, # Every target of a set of rows (one array per task); None: back to batch means
+                 ):
+        "Score batches as shares of the whole set's per-task means (see above), or, with None, as batch means"
+        self.whole = None if targs is None else (len(targs[0]), [float(lf.denominator(torch.as_tensor(y))) for lf,y in zip(self.losses, targs)])
     def forward(self, preds, *targs):
-        total = 0.
+        total, n = 0., len(targs[0])
         for i,(lf, p, y) in enumerate(zip(self.losses, preds, targs)):
-            li = lf(p, y)
-            self.last[lf.task.name] = li.detach()
+            li, d = lf(p, y), lf.denominator(y)
+            self.last[lf.task.name], self.denoms[lf.task.name] = li.detach(), float(d)
+            if self.whole is not None:   # this batch's share of the task's mean over the whole set
+                N, D = self.whole[0], self.whole[1][i]
+                li = li*d/D*N/n if D>0 else li*0.
             if self.log_vars is None: total = total + self.task_weights[i]*li
             elif lf.has_targets(y): total = total + self.task_weights[i]*torch.exp(-self.log_vars[i])*li + self.log_vars[i]
         return total

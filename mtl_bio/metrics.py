@@ -12,7 +12,7 @@ from .tasks import *
 # %% auto #0
 __all__ = ['one_hot', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df', 'fit_thresholds', 'apply_thresholds',
            'apply_calls', 'fit_relative', 'fit_calls', 'precision_at_k', 'recall_at_k', 'average_precision', 'mean_ap',
-           'macro_roc_auc', 'regression_metrics', 'mean_r2', 'evaluate_task']
+           'macro_roc_auc', 'regression_metrics', 'mean_r2', 'headline_metric', 'evaluate_task']
 
 # %% ../nbs/05_metrics.ipynb #5a64515a
 def one_hot(y:np.ndarray, n:int)->np.ndarray:
@@ -197,11 +197,26 @@ def _baseline_scores(task, train_y, n):
 def _regression_metrics(task:Task, y, out, train_y, n:int)->dict:
     "R2, MSE and Pearson r over the targets and per target, and the training mean's"
     per = regression_metrics(y, out)
-    res = {'n': n, 'targets': dict(zip(task.columns, per)), 'r2': _over_targets(per, 'r2'), 'mse': _over_targets(per, 'mse'), 'pearson': _over_targets(per, 'pearson')}
+    res = {'n': n, 'targets': dict(zip(task.columns, per)), 'r2': _over_targets(per, 'r2'), 'mse': _over_targets(per, 'mse'), 'pearson': _over_targets(per, 'pearson'), 'headline': 'r2'}
     if train_y is not None:
         bper = regression_metrics(y, _baseline_scores(task, train_y, len(y)))
         res['baseline'] = {'name': 'training mean', 'r2': _over_targets(bper, 'r2'), 'mse': _over_targets(bper, 'mse'), 'targets': dict(zip(task.columns, bper))}
     return res
+
+# %% ../nbs/05_metrics.ipynb #8efa3801
+def headline_metric(task:Task, # A fitted classification task
+                    Y:np.ndarray, # Targets as a 0/1 matrix (rows x classes; one column for a binary task), NaN rows missing
+                    pred:np.ndarray, # 0/1 calls, same shape
+                   )->float:
+    "The value of the task's declared headline metric (`Task.headline`): macro F1, accuracy, or the F1 of one class."
+    m = task.headline
+    if m=='macro_f1': return macro_f1(Y, pred)
+    Y, pred = _known(np.asarray(Y, dtype=np.float32), np.asarray(pred, dtype=np.float32))
+    if m=='accuracy': return float((Y==pred).all(1).mean()) if len(Y) else float('nan')
+    j = task.classes.index(m[3:].strip())
+    if task.kind=='binary': Y, pred = (Y, pred) if j==1 else (1-Y, 1-pred)   # one column: the second class
+    else: Y, pred = Y[:, [j]], pred[:, [j]]
+    return float(f1_per_class(Y, pred)[0][0]) if len(Y) else float('nan')
 
 # %% ../nbs/05_metrics.ipynb #863044d9
 def _class_baseline(task:Task, Y, y, train_y, k:int, n:int)->dict:
@@ -209,8 +224,10 @@ def _class_baseline(task:Task, Y, y, train_y, k:int, n:int)->dict:
     b = _baseline_scores(task, train_y, len(y))
     if task.kind=='multiclass':
         bp = one_hot(b.argmax(1), task.n_out)
-        return {'name': 'majority class', 'macro_f1': macro_f1(Y, bp), 'accuracy': float((b.argmax(1)==y)[y>=0].mean()) if n else float('nan')}
-    if task.kind=='binary': return {'name': 'majority class', 'macro_f1': macro_f1(Y, (b>=0.5).astype(np.float32))}
+        return {'name': 'majority class', 'macro_f1': macro_f1(Y, bp), 'accuracy': float((b.argmax(1)==y)[y>=0].mean()) if n else float('nan'), task.headline: headline_metric(task, Y, bp)}
+    if task.kind=='binary':
+        bp = (b>=0.5).astype(np.float32)
+        return {'name': 'majority class', 'macro_f1': macro_f1(Y, bp), task.headline: headline_metric(task, Y, bp)}
     return {'name': 'training label frequency', 'mAP': mean_ap(Y, b), f'precision@{k}': precision_at_k(Y, b, k)}
 
 # %% ../nbs/05_metrics.ipynb #986d0a99
@@ -225,7 +242,8 @@ def _class_metrics(task:Task, y, out, thresholds, train_y, k:int, n:int, relativ
         res = {'n': n}
     _, _, _, sup = f1_per_class(Y, pred)
     res.update(macro_f1=macro_f1(Y, pred), micro_f1=micro_f1(Y, pred), n_classes_scored=int((sup>0).sum()),
-               macro_roc_auc=macro_roc_auc(Y, out), mAP=mean_ap(Y, out))
+               macro_roc_auc=macro_roc_auc(Y, out), mAP=mean_ap(Y, out), headline=task.headline)
+    if task.kind!='multilabel': res[task.headline] = headline_metric(task, Y, pred)
     if task.kind=='multilabel': res.update({f'precision@{k}': precision_at_k(Y, out, k), f'recall@{k}': recall_at_k(Y, out, k)})
     report = classification_report_df(Y, pred, task.classes if task.kind!='binary' else [task.classes[1]])
     report['average_precision'] = average_precision(Y, out)

@@ -154,21 +154,25 @@ def predict_outputs(model:torch.nn.Module, x, # Inputs (array, LazyRows, or tupl
                     tasks:list, bs:int=512, device=None,
                     latent:bool=False, # Also return the latent vectors
                    ):
-    "Per-task outputs (probabilities; regression in original units) as NumPy arrays."
+    "Per-task outputs (probabilities; regression in original units) as NumPy arrays; rows with lengths (`LengthRows`) run longest first, in batches of similar length."
     device = device or next(model.parameters()).device
     ds = MultiTaskDataset(x, [])
     model.eval()
+    lengths = getattr(ds.xs[0], 'lengths', None)
+    order = np.arange(len(ds)) if lengths is None else np.argsort(-lengths, kind='stable')
     outs, zs = [[] for _ in tasks], []
     for i in progress(range(0, len(ds), bs), f'predicting {len(ds):,} rows (batches of {bs})'):
-        xb = tuple((torch.from_numpy(a[i:i+bs]) if isinstance(a, LazyRows) else a[i:i+bs]).to(device) for a in ds.xs)
+        idx = order[i:i+bs]
+        xb = tuple((torch.from_numpy(a.rows(idx)) if isinstance(a, LazyRows) else a[torch.as_tensor(idx)]).to(device) for a in ds.xs)
         ob, z = model.outputs_latent(*xb)
         for j,(t,o) in enumerate(zip(tasks, ob)): outs[j].append(activation(t, o).float().cpu())
         if latent: zs.append(z.float().cpu())
+    back = np.argsort(order)   # file order again
     res = []
     for t,o in zip(tasks, outs):
-        o = torch.cat(o).numpy()
+        o = torch.cat(o).numpy()[back]
         res.append(t.unscale(o) if t.kind=='regression' else o)
-    return (res, torch.cat(zs).numpy()) if latent else res
+    return (res, torch.cat(zs).numpy()[back]) if latent else res
 
 # %% ../nbs/08_runs.ipynb #e6629369
 def relative_of(thresholds:dict, # Thresholds as a checkpoint stores them
@@ -265,10 +269,11 @@ def format_metrics(metrics:dict)->str:
     for part in ('oof', 'valid', 'test'):
         for name, m in metrics.get(part, {}).items():
             if not isinstance(m, dict) or 'kind' not in m: continue
-            key = _HEADLINE[m['kind']]
+            key = m.get('headline') or _HEADLINE[m['kind']]
             what = f"training rows out-of-fold, {metrics['split'].get('internal_folds')} internal folds" if part=='oof' else f"{metrics['split']['method']} split"
             s = f"{part:5s} ({what}, n={m['n']:>5}) {name}: {key}={m[key]:.3f}"
-            for extra in ('pearson', 'accuracy', 'mAP', 'precision@3', 'macro_roc_auc'):
+            for extra in ('macro_f1', 'pearson', 'accuracy', 'mAP', 'precision@3', 'macro_roc_auc'):
+                if extra==key: continue
                 if extra in m and m[extra] is not None and not np.isnan(m[extra]): s += f" {extra}={m[extra]:.3f}"
             if 'baseline' in m:
                 b = m['baseline']; bk = key if key in b else next(k for k in b if k!='name')

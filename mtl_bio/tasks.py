@@ -10,7 +10,7 @@ from .core import *
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['KINDS', 'LOSSES', 'LOSS_OPTIONS', 'Task', 'tasks_from_config', 'missing_mask']
+__all__ = ['KINDS', 'LOSSES', 'LOSS_OPTIONS', 'METRICS', 'Task', 'tasks_from_config', 'missing_mask']
 
 # %% ../nbs/01_tasks.ipynb #fabceb77
 KINDS = ('multiclass', 'multilabel', 'binary', 'regression')
@@ -28,6 +28,9 @@ def _label(v)->str:
     if isinstance(v, (float, np.floating)) and float(v).is_integer(): v = int(v)
     return str(v).strip()
 
+# %% ../nbs/01_tasks.ipynb #8c4d8ec0
+METRICS = ('macro_f1', 'accuracy')   # headline metrics a task can declare, besides 'f1:CLASS'
+
 # %% ../nbs/01_tasks.ipynb #360d2cf5
 @dataclass
 class Task:
@@ -42,6 +45,7 @@ class Task:
     sep:str = ';' # Separator of labels in a single multilabel column
     stats:dict = None # Regression target mean/std fitted on training rows (set by fit)
     standardize:bool = True # Train regression targets standardised with the training rows' mean/std; False: in their own units
+    metric:str = None # The task's headline metric, what a run reports first and early stopping reads: 'macro_f1', 'accuracy' or 'f1:CLASS' (the F1 of one class); default macro F1 (R² for regression)
 
     def __post_init__(self):
         where = f"task '{self.name}'"
@@ -73,7 +77,20 @@ class Task:
         try: self.weight = float(self.weight)
         except (TypeError, ValueError): raise MtlBioError(f"{where}: weight {self.weight!r} is not a number") from None
         if not self.weight>=0: raise MtlBioError(f"{where}: weight must be >= 0, got {self.weight}")
+        self._check_metric()
 
+    def _check_metric(self):
+        m, where = self.metric, f"task '{self.name}'"
+        if m is None: return
+        if self.kind=='regression': raise MtlBioError(f"{where}: a regression task reports R²; metric {m!r} does not apply")
+        if not isinstance(m, str) or not (m in METRICS or m.startswith('f1:')): raise MtlBioError(f"{where}: metric {m!r} is not one of {METRICS} or 'f1:CLASS'")
+        if m=='accuracy' and self.kind=='multilabel': raise MtlBioError(f"{where}: accuracy does not apply to a multilabel task")
+        if m.startswith('f1:') and self.classes is not None and _label(m[3:]) not in self.classes:
+            raise MtlBioError(f"{where}: metric {m!r} names a class that is not one of {self.classes}")
+    @property
+    def headline(self)->str:
+        "The name of the task's headline metric"
+        return self.metric or ('r2' if self.kind=='regression' else 'macro_f1')
     @property
     def is_fitted(self)->bool: return self.classes is not None if self.kind!='regression' else self.stats is not None
     @property
@@ -147,6 +164,8 @@ def fit(self:Task, df:pd.DataFrame, # Training rows
         if self.kind=='binary' and len(labels)!=2:
             raise input_error(f"a binary task needs exactly two distinct values, found {sorted(labels)}", file=file, column=self.columns[0])
         self.classes = sorted(labels, key=lambda s: (0, float(s)) if s.lstrip('-').replace('.','',1).isdigit() else (1, s))
+        try: self._check_metric()
+        except MtlBioError as ex: raise input_error(str(ex), file=file, column=self.columns[0]) from None
     return self
 
 # %% ../nbs/01_tasks.ipynb #d205c1ce

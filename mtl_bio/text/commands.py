@@ -29,12 +29,13 @@ def text_train_cli(config:str=None, # YAML config with tasks and a train section
 @call_parse
 def text_predict_cli(config:str=None, # YAML config: model, tasks, inference, data, output (required)
                      run:str=None, # Run folder; default model.run
-                     data:str=None, # Input CSV; default data.input
+                     data:str=None, # Input CSV; default data.input (a task column, if present, says which task(s) each row is for)
+                     out:str=None, # Folder for the CSVs (one per task); default the config's output section
                      overwrite:Param("Replace existing prediction files", store_true)=False):
     "Label sentences with every task's head from one encoder pass; one CSV per task."
     from mtl_bio.text.train import predict_from_config
     if not config: raise input_error("give --config (a YAML file with model, tasks, data and output)")
-    return predict_from_config(config, run, data, overwrite)
+    return predict_from_config(config, run, data, overwrite, out=out)
 
 # %% ../../nbs/43_text_commands.ipynb #ab38b99c
 @call_parse
