@@ -15,8 +15,8 @@ from .encoder import DEFAULT_MODEL, POOLINGS
 
 # %% auto #0
 __all__ = ['TEXT_DEFAULTS', 'EPOCHS', 'TEXT_TYPES', 'read_mapping', 'read_tweeteval', 'text_config', 'text_tasks', 'check_texts',
-           'read_texts', 'drop_empty_texts', 'merge_task_rows', 'task_tables', 'training_table', 'report_lines',
-           'example_sentences', 'example_sentences_path', 'example_config', 'example_tweeteval']
+           'read_text_table', 'read_texts', 'drop_empty_texts', 'merge_task_rows', 'task_tables', 'training_table',
+           'report_lines', 'example_sentences', 'example_sentences_path', 'example_config', 'example_tweeteval']
 
 # %% ../../nbs/41_text_data.ipynb #3079687b
 def _text_lines(path:Path)->list:
@@ -171,12 +171,16 @@ def check_texts(df:pd.DataFrame, column:str='text', file=None)->list:
     return [str(v) for v in col]
 
 # %% ../../nbs/41_text_data.ipynb #e26476ce
+def read_text_table(path)->pd.DataFrame:
+    "A table of texts as the user wrote it: delimited text files read as strings, nothing turned into NaN; other formats by read_table"
+    return read_table(path, dtype=str, keep_default_na=False) if str(path).lower().endswith(('.csv', '.tsv', '.txt')) else read_table(path)
+
 def read_texts(path, # CSV/TSV/Excel/Parquet with a text column
                text_column:str='text',
                tasks:list=None, # Core Tasks whose label columns must be present and valid
               )->pd.DataFrame:
     "A checked table of sentences (and labels)."
-    df = read_table(path, dtype=str, keep_default_na=False) if str(path).lower().endswith(('.csv', '.tsv', '.txt')) else read_table(path)
+    df = read_text_table(path)
     if len(df)==0: raise input_error("no rows", file=path)
     check_texts(df, text_column, path)
     for t in tasks or []:
@@ -214,7 +218,7 @@ def _task_table(t:dict, part:str, text_column:str)->tuple:
         return df[['text', 'label']], df.line.to_numpy(), folder/f'{name}_text.txt'
     path = t.get(part)
     if not path: return None, None, None
-    df = read_table(path, dtype=str, keep_default_na=False) if str(path).lower().endswith(('.csv', '.tsv', '.txt')) else read_table(path)
+    df = read_text_table(path)
     check_columns(df, [text_column, t['column']], path)
     return pd.DataFrame({'text': df[text_column].to_numpy(), 'label': df[t['column']].to_numpy()}), None, Path(path)
 
@@ -286,7 +290,7 @@ def training_table(cfg:dict, # A checked config (text_config)
     if 'tweeteval' in cfg['tasks'][0] or 'train' in cfg['tasks'][0]: return task_tables(cfg)
     data = cfg['train']['data']
     if not data: raise input_error("no training data: give train.data (a CSV with a text column and one label column per task), or tables per task (tweeteval, or train and valid)", file=source, column='train.data')
-    df = read_table(data, dtype=str, keep_default_na=False) if str(data).lower().endswith(('.csv', '.tsv', '.txt')) else read_table(data)
+    df = read_text_table(data)
     if len(df)==0: raise input_error("no rows", file=data)
     check_columns(df, [cfg['train']['text_column']], data)
     report = {'dropped': [], 'rows': {'train.data': len(df)}}
