@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb #58a07d06
 from __future__ import annotations
-import errno, inspect, os, sys
+import contextlib, errno, inspect, logging, os, sys, warnings
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser, Param, store_true
 import mtl_bio
@@ -134,12 +134,37 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 def _params(func)->set: return set(inspect.signature(func).parameters)
 
 def _parse(func, name:str, rest:list)->dict:
-    "The command's arguments; every command takes --quiet (the progress lines), declared or not"
+    "The command's arguments; every command takes --quiet (the progress lines) and --device, declared or not"
     parser = anno_parser(func, prog=f'mtl_bio {name}')
     if 'quiet' not in _params(func): parser.add_argument('--quiet', action='store_true', help='No progress lines (warnings and errors only)')
+    if 'device' not in _params(func): parser.add_argument('--device', default=None, help="auto, cpu, cuda, cuda:N or mps (default: the config's train.device, else auto: the GPU, else mps, else the CPU)")
     args = vars(parser.parse_args(rest))
     args.pop('pdb', None); args.pop('xtra', None)
     return args
+
+def _launched_rank()->int|None:
+    "This process's rank when a launcher (torchrun, accelerate launch) started several; None for a single process"
+    return int(os.environ.get('RANK', 0) or 0) if int(os.environ.get('WORLD_SIZE', 1) or 1) > 1 else None
+
+@contextlib.contextmanager
+def _processes(device, console):
+    "Within the block, the command runs on `device` and, when launched as several processes, in their process group; ranks other than 0 print nothing but errors (console: the log's console handler)"
+    r = _launched_rank()
+    with using_device(device), contextlib.ExitStack() as st:
+        if r is not None:
+            from mtl_bio.distributed import distributed   # PyTorch: only when several processes run
+            st.enter_context(distributed())
+        if r:
+            st.enter_context(contextlib.redirect_stdout(open(os.devnull, 'w')))
+            st.enter_context(warnings.catch_warnings()); warnings.simplefilter('ignore')
+            console.setLevel(logging.ERROR)
+        yield
+
+_PEER_GONE = ('Connection reset', 'Connection closed', 'remote worker', 'NCCL communicator was aborted')   # what gloo and NCCL say when another rank has exited
+
+def _peer_failed(ex)->bool:
+    "Did this rank of several stop because another rank exited (with its own error)?"
+    return _launched_rank() is not None and isinstance(ex, RuntimeError) and any(k in str(ex) for k in _PEER_GONE)
 
 def main(argv:list=None, # The arguments; default sys.argv[1:]
         )->int:
@@ -148,16 +173,22 @@ def main(argv:list=None, # The arguments; default sys.argv[1:]
     if not argv or argv[0] in ('-h', '--help'): print(_usage()); return 0
     if argv[0]=='--version': print(mtl_bio.__version__); return 0
     name, rest = argv[0], argv[1:]
+    who = f"mtl_bio {name}" + (f" (rank {_launched_rank()})" if _launched_rank() else '')
     try:
         table = command_table(CORE_COMMANDS)
         if name not in table: print(f"mtl_bio: unknown command {name!r}\n\n{_usage()}", file=sys.stderr); return 2
         func = resolve(table[name][1])
         args = _parse(func, name, rest)
         quiet = args.get('quiet', False) if 'quiet' in _params(func) else args.pop('quiet')
-        console_logging(quiet)
-        with recording_inputs(_argv_paths(rest)), recording_run(['mtl_bio', *argv]): func(**args)   # no output may replace what the command reads; run.json names this command
-    except MtlBioError as ex: print(f"mtl_bio {name}: error: {ex}", file=sys.stderr); return 2
+        device = args.get('device') if 'device' in _params(func) else args.pop('device')
+        console = console_logging(quiet)
+        with _processes(device, console), recording_inputs(_argv_paths(rest)), recording_run(['mtl_bio', *argv]): func(**args)   # no output may replace what the command reads; run.json names this command
+    except MtlBioError as ex: print(f"{who}: error: {ex}", file=sys.stderr); return 2
     except OSError as ex:
         if ex.errno not in _DISK_ERRORS: raise
-        print(f"mtl_bio {name}: error: file '{ex.filename or '?'}': {os.strerror(ex.errno).lower()}; nothing was half-written", file=sys.stderr); return 2
+        print(f"{who}: error: file '{ex.filename or '?'}': {os.strerror(ex.errno).lower()}; nothing was half-written", file=sys.stderr); return 2
+    except Exception as ex:
+        if _peer_failed(ex): print(f"{who}: stopped: another process of this run failed (its error is printed by that process)", file=sys.stderr); return 2
+        if type(ex).__name__!='RankDone': raise
+        return 0   # a rank other than 0 has done its share; rank 0 writes the run
     return 0

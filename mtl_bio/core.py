@@ -11,10 +11,11 @@ from .provenance import recording_run, run_record, apply_umask, current_umask
 
 
 # %% auto #0
-__all__ = ['OUTPUT_MARK', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns', 'is_missing', 'numeric_matrix',
-           'recording_inputs', 'note_input', 'input_clash', 'refuse_clash', 'read_table', 'set_seed', 'default_device',
-           'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir',
-           'output_kind', 'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
+__all__ = ['DEVICE_NAMES', 'OUTPUT_MARK', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns', 'is_missing',
+           'numeric_matrix', 'recording_inputs', 'note_input', 'input_clash', 'refuse_clash', 'read_table', 'set_seed',
+           'resolve_device', 'using_device', 'device_setting', 'default_device', 'atomic_write', 'save_json',
+           'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir', 'output_kind',
+           'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -155,12 +156,60 @@ def set_seed(seed:int, # The seed for Python, NumPy and PyTorch
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
 
-# %% ../nbs/00_core.ipynb #281e1e49
-def default_device(use_cuda=None, # None: CUDA when present; True/False to force
-                  ):
-    "The device training runs on: the GPU when one is present (or asked for), else the CPU."
+# %% ../nbs/00_core.ipynb #8241570b
+DEVICE_NAMES = ('auto', 'cpu', 'cuda', 'cuda:N', 'mps')   # what --device and train.device accept
+
+def _mps_available()->bool:
     import torch
-    if use_cuda is None: use_cuda = torch.cuda.is_available()
+    return bool(getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available())
+
+def _cuda_device(index:int, name:str):
+    import torch
+    n = torch.cuda.device_count()
+    if index >= n: raise MtlBioError(f"device {name!r}: this machine has {n} CUDA GPU(s), cuda:0 to cuda:{n-1}" + (" (under torchrun: one process per GPU)" if 'LOCAL_RANK' in os.environ else ''))
+    return torch.device('cuda', index)
+
+def resolve_device(name:str=None, # 'auto' (or None), 'cpu', 'cuda', 'cuda:N' or 'mps'
+                  ):
+    "The torch device `name` asks for, checked against this machine: 'auto' and 'cuda' take this process's GPU (LOCAL_RANK under torchrun)."
+    import torch
+    name = 'auto' if name is None else str(name).strip().lower()
+    local = int(os.environ.get('LOCAL_RANK', 0) or 0)
+    if name=='auto':
+        if torch.cuda.is_available(): return _cuda_device(local, name)
+        return torch.device('mps' if _mps_available() else 'cpu')
+    if name=='cpu': return torch.device('cpu')
+    if name=='mps':
+        if not _mps_available(): raise MtlBioError("device 'mps' was asked for but this machine has no Apple GPU; use 'cpu'")
+        return torch.device('mps')
+    m = re.fullmatch(r'cuda(?::(\d+))?', name)
+    if m is None: raise MtlBioError(f"unknown device {name!r}; use one of {', '.join(DEVICE_NAMES)}")
+    if not torch.cuda.is_available(): raise MtlBioError(f"device {name!r} was asked for but no CUDA GPU is available; use 'cpu'")
+    return _cuda_device(local if m.group(1) is None else int(m.group(1)), name)
+
+# %% ../nbs/00_core.ipynb #7bc8ab36
+_DEVICE = [None]   # the device name set by using_device (the command line's --device); None: not set
+
+@contextlib.contextmanager
+def using_device(name:str=None, # A device name (see resolve_device); None leaves the current setting
+                ):
+    "Within the block, `default_device()` is the device `name` (checked on entry)."
+    if name is not None: resolve_device(name)
+    old = _DEVICE[0]
+    _DEVICE[0] = name if name is not None else old
+    try: yield
+    finally: _DEVICE[0] = old
+
+def device_setting()->str|None:
+    "The device name set by using_device (None: not set)."
+    return _DEVICE[0]
+
+# %% ../nbs/00_core.ipynb #61960e99
+def default_device(use_cuda=None, # None: the device set by using_device, else automatic (resolve_device); True/False to force CUDA or the CPU
+                  ):
+    "The device training runs on: the one asked for, else the GPU when one is present, else Apple's mps, else the CPU."
+    import torch
+    if use_cuda is None: return resolve_device(device_setting())
     if use_cuda and not torch.cuda.is_available(): raise MtlBioError("CUDA was asked for but no GPU is available")
     return torch.device('cuda' if use_cuda else 'cpu')
 

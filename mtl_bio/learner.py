@@ -20,10 +20,11 @@ from .provenance import logger, note_run
 from .tasks import *
 from .losses import *
 from .metrics import *
+from .distributed import *
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'PlateauScale', 'LossParts', 'plain_progress',
-           'epoch_printer', 'LogEpochs', 'fit_mtl']
+__all__ = ['SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'PlateauScale', 'LossParts',
+           'plain_progress', 'epoch_printer', 'LogEpochs', 'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -91,7 +92,11 @@ class SaveLast(Callback):
     "Save the weights as they are at the end of training, before the best epoch is reloaded."
     order = TrackerCallback.order - 1
     def __init__(self, fname:str='last'): self.fname = fname
-    def after_fit(self): self.learn.save(self.fname, with_opt=False)
+    def after_fit(self): save_weights(self.learn, self.fname)
+
+class SaveBest(SaveModelCallback):
+    "fastai's SaveModelCallback, saving on every rank of a distributed run (each rank reloads the best epoch from its own folder)."
+    def _save(self, name): self.last_saved_path = save_weights(self.learn, name)
 
 # %% ../nbs/06_learner.ipynb #9805d65d
 class PlateauScale(TrackerCallback):
@@ -174,7 +179,7 @@ def fit_mtl(learn:Learner,
             plateau_patience:int=2, # Epochs without improvement before the learning rate is divided by plateau_factor
             plateau_factor:float=10.,
             accum_bs:int=None, # Accumulate gradients over this many samples before a step
-            mixed_precision='auto', # 'auto': on when CUDA is used; True/False to force
+            mixed_precision='auto', # 'auto', 'fp16', 'bf16' or 'no' (see precision_mode); 'auto': bf16 or fp16 on a GPU, float32 elsewhere
             save_best:bool=True, # Keep the best epoch (models/best.pth) and reload it at the end
             quiet:bool=False, # No progress bars or epoch tables
             seed:int=None, # Seed set just before training (dropout, shuffling)
@@ -182,15 +187,14 @@ def fit_mtl(learn:Learner,
     "Train `learn` and return the per-epoch history."
     if schedule not in SCHEDULES: raise MtlBioError(f"unknown schedule {schedule!r}; use one of {SCHEDULES}")
     if seed is not None: set_seed(seed)
-    cuda = learn.dls.device is not None and torch.device(learn.dls.device).type=='cuda'
-    if mixed_precision is True and not cuda: warnings.warn("mixed precision needs a GPU; training in float32 on the CPU")
-    use_fp16 = cuda and mixed_precision in ('auto', True)
+    device = torch.device(learn.dls.device or 'cpu')
+    mode = precision_mode(mixed_precision, device)
+    quiet = quiet or not is_main()   # one rank prints
     comp = np.less if 'loss' in monitor else np.greater
     parts = LossParts()
-    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs()]
-    note_run(device=str(learn.dls.device or 'cpu'), mixed_precision='fp16' if use_fp16 else 'no')
-    if use_fp16: cbs.append(MixedPrecision())
-    if save_best: cbs.append(SaveModelCallback(monitor=monitor, comp=comp, fname='best'))
+    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), *precision_callbacks(mode, device)]
+    note_run(device=str(device), mixed_precision=mode, processes=world_size())
+    if save_best: cbs.append(SaveBest(monitor=monitor, comp=comp, fname='best'))
     if patience: cbs.append(EarlyStoppingCallback(monitor=monitor, comp=comp, patience=patience))
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
     if schedule=='plateau': cbs.append(ReduceLROnPlateau(monitor=monitor, comp=comp, patience=plateau_patience, factor=plateau_factor))
@@ -200,7 +204,7 @@ def fit_mtl(learn:Learner,
         ctx.enter_context(learn.no_bar()); ctx.enter_context(learn.no_logging()); ctx.enter_context(contextlib.redirect_stdout(io.StringIO()))
     elif plain_progress():   # a file or a pipe: one line per epoch, no bars
         ctx.enter_context(learn.no_bar()); ctx.enter_context(contextlib.contextmanager(replacing_yield)(learn, 'logger', epoch_printer(learn.recorder, epochs)))   # fastai's replacing_yield is a bare generator
-    with ctx, warnings.catch_warnings():
+    with ctx, warnings.catch_warnings(), rank_training(learn, device):
         warnings.filterwarnings('ignore', message='.*does not have many workers.*')
         warnings.filterwarnings('ignore', message='Your generator is empty')   # a final fit without validation rows
         if schedule.startswith('one_cycle'): learn.fit_one_cycle(epochs, lr, cbs=cbs)

@@ -126,10 +126,18 @@ class MultiTaskLoss(nn.Module):
         self.register_buffer('task_weights', torch.tensor([t.weight for t in tasks], dtype=torch.float32))
         self.log_vars = nn.Parameter(torch.zeros(len(tasks))) if weighting=='uncertainty' else None
         self.last, self.denoms, self.whole = {}, {}, None
+    def counts(self, targs, # Targets of a set of rows (one array per task)
+              )->list:
+        "The rows of targs and each task's denominator (its labelled rows, class-weighted): what set_counts takes"
+        return [float(len(targs[0]))] + [float(lf.denominator(torch.as_tensor(y))) for lf,y in zip(self.losses, targs)]
+    def set_counts(self, counts:list=None, # Rows, then each task's denominator, of the set batches are shares of; None: back to batch means
+                  ):
+        "Score batches as shares of a larger set's per-task means: the whole validation set, or a step's batch across several processes"
+        self.whole = None if counts is None else (counts[0], list(counts[1:]))
     def set_whole(self, targs=None, # Every target of a set of rows (one array per task); None: back to batch means
                  ):
         "Score batches as shares of the whole set's per-task means (see above), or, with None, as batch means"
-        self.whole = None if targs is None else (len(targs[0]), [float(lf.denominator(torch.as_tensor(y))) for lf,y in zip(self.losses, targs)])
+        self.set_counts(None if targs is None else self.counts(targs))
     def forward(self, preds, *targs):
         total, n = 0., len(targs[0])
         for i,(lf, p, y) in enumerate(zip(self.losses, preds, targs)):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runs.ipynb #9f637e10
 from __future__ import annotations
-import copy, shutil, warnings
+import contextlib, copy, hashlib, pickle, shutil, tempfile, warnings
 from typing import Annotated, Literal, Optional, Union
 from pydantic import Field
 from pathlib import Path
@@ -18,6 +18,7 @@ from .model import *
 from .losses import *
 from .metrics import *
 from .learner import *
+from .distributed import *
 from .plots import *
 from .registry import FEATURIZERS, register_featurizer, load_pipeline
 
@@ -25,7 +26,7 @@ from .registry import FEATURIZERS, register_featurizer, load_pipeline
 __all__ = ['DEFAULTS', 'PosInt', 'Seed', 'Positive', 'NonNegative', 'Fraction', 'REFIT', 'RUN_TYPES', 'CKPT_FORMAT',
            'featurizer_from_dict', 'ColumnFeaturizer', 'check_sections', 'run_config', 'merge_config',
            'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor',
-           'RunResult', 'format_metrics', 'model_card', 'train_run', 'FEATURIZERS', 'register_featurizer']
+           'RunResult', 'format_metrics', 'model_card', 'trained_on', 'train_run', 'FEATURIZERS', 'register_featurizer']
 
 # %% ../nbs/08_runs.ipynb #ff62c8e2
 _all_ = ['FEATURIZERS', 'register_featurizer']   # kept here too: they live in mtl_bio.registry
@@ -80,7 +81,7 @@ DEFAULTS = {
     'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None, 'internal_folds': None},
     'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None, 'members': 1},
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
-              'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto',
+              'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
               'seed': 42, 'quiet': False, 'encoder_lr': None, 'refit': None},
     'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None},
 }
@@ -99,7 +100,7 @@ RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pyd
               'head_p': Fraction, 'encoder': Optional[dict], 'members': PosInt},
     'train': {'epochs': PosInt, 'lr': Positive, 'bs': PosInt, 'wd': NonNegative, 'patience': Optional[PosInt],
               'monitor': str, 'schedule': Literal[SCHEDULES], 'plateau_patience': PosInt, 'plateau_factor': Annotated[float, Field(gt=1)],
-              'weighting': Literal[WEIGHTINGS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal['auto']],
+              'weighting': Literal[WEIGHTINGS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'device': Optional[str],
               'seed': Seed, 'quiet': bool, 'encoder_lr': Optional[Positive], 'refit': Optional[Literal[REFIT]]},
     'eval': {'k': PosInt, 'threshold_shrink': NonNegative, 'relative': Optional[Literal['micro', 'macro']]},
 }
@@ -232,7 +233,7 @@ def save_checkpoint(path, model, tasks:list, featurizer, model_config:dict, thre
 
 # %% ../nbs/08_runs.ipynb #cc9d168f
 def load_predictor(path, # A run folder, or its model.pt
-                   device=None, # Defaults to the CPU
+                   device=None, # Default: the device set by --device (using_device), else the CPU
                   )->Predictor:
     "Restore a trained model from a checkpoint, ready to `predict`."
     path = Path(path)
@@ -251,7 +252,7 @@ def load_predictor(path, # A run folder, or its model.pt
     model = build_model(tasks, feat.n_out, **ck['model_config'])
     try: model.load_state_dict(ck['state_dict'])
     except RuntimeError as ex: raise input_error(f"weights do not fit the stored model config ({str(ex)[:300]})", file=path) from None
-    return Predictor(model.to(device or 'cpu'), tasks, feat, {k:np.asarray(v, dtype=np.float32) for k,v in ck['thresholds'].items()},
+    return Predictor(model.to(device or (default_device() if device_setting() else 'cpu')), tasks, feat, {k:np.asarray(v, dtype=np.float32) for k,v in ck['thresholds'].items()},
                      {'version': ck['version'], 'path': str(path), **ck.get('extra', {})})
 
 # %% ../nbs/08_runs.ipynb #60e2a559
@@ -335,11 +336,23 @@ def _split_rows(df:pd.DataFrame, tasks:list, sp:dict, split:dict, source)->tuple
     return split, method
 
 # %% ../nbs/08_runs.ipynb #836bc6b9
+def _same_featurizer(feat, source):
+    "Rank 0's fitted featurizer on every rank. Each rank fitted its own copy (so an embedding inside the fit is split between the ranks); a rank whose fit came out different (Word2Vec threads, say) takes rank 0's fitted state, rebuilt from its to_dict() as a checkpoint would, keeping what the dict does not hold (an attached screen's matrix) from its own copy"
+    d = feat.to_dict()
+    if len(set(all_objects(hashlib.sha1(pickle.dumps(d)).hexdigest()))) == 1: return feat
+    d0 = from_main(d)
+    if is_main(): return feat
+    new = featurizer_from_dict(d0, source)
+    for k,v in vars(feat).items():
+        if getattr(new, k, None) is None and v is not None: setattr(new, k, v)
+    return new
+
 def _fit_features(feat, trn:pd.DataFrame, cfg:dict, tasks:list, source):
-    "Fit the featurizer on the training rows (targets and the group column excluded); pass what an encoder needs into the model config"
+    "Fit the featurizer on the training rows (targets and the group column excluded), the same on every rank; pass what an encoder needs into the model config"
     sp = cfg['split']
     exclude = {c for t in tasks for c in t.columns} | ({sp['group_col']} if sp['group_col'] else set())
     feat.fit(trn, source, exclude=exclude)
+    if world_size() > 1: feat = _same_featurizer(feat, source)
     if cfg['model'].get('encoder') and hasattr(feat, 'encoder_inputs'):   # input layout an encoder needs (e.g. where the embedding ends)
         cfg['model']['encoder'] = {**cfg['model']['encoder'], **feat.encoder_inputs()}
     return feat
@@ -512,6 +525,12 @@ def _task_line(t)->str:
     cl = ', '.join(map(str, t.classes[:12])) + (f", ... ({len(t.classes)} in all)" if len(t.classes)>12 else '')
     return f"- `{t.name}`: {t.kind}, classes {cl}"
 
+def _where(t:dict)->str:
+    "Where the run trained, for the model card"
+    if not t: return ''
+    return (f", on {t['device']}" + (f" in {t['mixed_precision']}" if t['mixed_precision']!='no' else '')
+            + f", batches of {t['batch_size']} rows" + (f" ({t['batch_size_per_process']} per process)" if t['processes']>1 else ''))
+
 def model_card(name:str, # The run folder's name
                cfg:dict, metrics:dict, tasks:list,
                source=None, # The table the run trained on
@@ -526,7 +545,7 @@ def model_card(name:str, # The run folder's name
               f"The figures come from one split (seed {sp['seed']}) and one training seed ({cfg['train']['seed']}); expect them to move by a few points with another.",
               "A class never seen in training is never predicted.", *card.get('limits', [])]
     lines = [f"# Run `{name}`", "",
-             f"Trained with mtl_bio {metrics.get('version')}" + (f" on `{source}`" if source is not None else '') + f" ({n_rows:,} rows). `run.json` records the command, the inputs' checksums, the library versions and the seeds.", "",
+             f"Trained with mtl_bio {metrics.get('version')}" + (f" on `{source}`" if source is not None else '') + f" ({n_rows:,} rows){_where(metrics.get('trained_on'))}. `run.json` records the command, the inputs' checksums, the library versions and the seeds.", "",
              "## Tasks", "", *[_task_line(t) for t in tasks], "",
              "## Split", "", f"{sp['method']} split, seed {sp['seed']}" + (f", groups of `{sp['group_col']}` kept whole" if sp.get('group_col') else '') + f": {parts} rows."
              + (f" {sp['internal_folds']} internal folds over the training rows chose the thresholds." if sp.get('internal_folds') else ''), "",
@@ -536,6 +555,71 @@ def model_card(name:str, # The run folder's name
              "or in Python: `from mtl_bio.runs import load_predictor; load_predictor('" + name + "').predict(df)`.", "",
              "## Limits", "", *[f"- {l}" for l in limits], ""]
     return '\n'.join(lines)
+
+# %% ../nbs/08_runs.ipynb #bff7cf81
+@contextlib.contextmanager
+def _run_folder(out, overwrite:bool):
+    "The staged run folder on rank 0; on the other ranks a scratch folder, removed at the end"
+    if is_main():
+        with staged_dir(out, overwrite) as tmp: yield tmp
+    else:
+        with tempfile.TemporaryDirectory(prefix=f'mtl_bio-rank{rank()}-') as d: yield Path(d)
+
+def _finish_rank(folder, df, unfitted, targets:list, split:dict, tasks:list, cfg:dict, history, source):
+    "A rank other than 0 after training: its share of the refit, if any, then RankDone (rank 0 evaluates and writes)"
+    if cfg['train']['refit']: _refit(folder, df, unfitted, targets, split, tasks, cfg, _best_epoch(history, cfg['train']['monitor']), source)
+    raise RankDone()
+
+
+# %% ../nbs/08_runs.ipynb #834b53ec
+def trained_on(cfg:dict,
+               split_sha1:str=None, # The split's checksum, checked the same on every rank (agree)
+              )->dict:
+    "Where and how the run trained: device, mixed precision, processes, rows per batch (all ranks together) and per rank, and the split every rank used."
+    dev, n, bs = default_device(), world_size(), cfg['train']['bs']
+    return {'device': str(dev) if n==1 else f"{n} x {dev.type}", 'mixed_precision': precision_mode(cfg['train']['mixed_precision'], dev),
+            'processes': n, 'batch_size': bs if n==1 else (bs//n)*n, 'batch_size_per_process': max(1, bs//n), 'split_sha1': split_sha1}
+
+# %% ../nbs/08_runs.ipynb #ea2614af
+def _train_run(df, cfg, out, overwrite, source, featurizer, export, extra, split, split_method, baselines, card)->RunResult:
+    tasks = tasks_from_config(cfg['tasks'])
+    _fit_classes(df, tasks, source)
+    split, method = from_main(_split_rows(df, tasks, cfg['split'], split, source) if is_main() else None)   # computed once, on rank 0
+    split_sha1 = agree('the split', {p: np.asarray(v).tolist() for p,v in split.items()})
+    method = split_method or method
+    trn = df.iloc[split['train']]
+    for t in tasks:
+        if t.kind=='regression': t.fit(trn, source)   # standardisation statistics from the training rows only
+    ys = [t.encode(df, source) for t in tasks]
+    _check_variety(tasks, ys, split, source)
+    feat0 = featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source)
+    targets = [t.scale(y) if t.kind=='regression' else y for t,y in zip(tasks, ys)]
+    unfitted = copy.deepcopy(feat0)
+    with _run_folder(out, overwrite) as tmp, log_file(tmp/'train.log'):
+        note_run(inputs=[source] if isinstance(source, (str, Path)) else [], split_seed=cfg['split']['seed'], seed=cfg['train']['seed'])
+        logger.info(f"training on {len(df):,} rows" + (f" of {source}" if source is not None else '') + f": {', '.join(f'{len(split[p]):,} {p}' for p in PARTS)}")
+        oof = _cross_fit(tmp, df, feat0, targets, ys, split, tasks, cfg, source) if cfg['split']['internal_folds'] else None
+        if oof is not None: cfg['train']['epochs'] = max(1, int(np.median(oof[2])))   # the final model: every training row, the folds' median best epoch count
+        feat = _fit_features(feat0, trn, cfg, tasks, source)
+        X = feat.transform(df, source)
+        cfg['features'] = {k:v for k,v in feat.to_dict().items() if k not in getattr(feat, 'fitted', ())}   # config.json: settings; fitted state lives in model.pt
+        set_seed(cfg['train']['seed'])
+        learn, history = _train_model(tmp, X, targets, split, tasks, feat.n_out, cfg)
+        where = trained_on(cfg, split_sha1)
+        if not is_main(): _finish_rank(tmp, df, unfitted, targets, split, tasks, cfg, history, source)
+        outs = predict_outputs(learn.model, X, tasks)
+        thresholds, metrics = _evaluate_run(tasks, ys, outs, split, cfg, method, len(history), oof)
+        metrics['trained_on'] = where
+        _score_baselines(metrics, baselines, df, tasks, ys, split, cfg['eval']['k'])
+        if oof is not None: outs = [np.where(np.isnan(o), out, o) for o,out in zip(oof[0], outs)]   # training rows: their out-of-fold outputs
+        model, saved_feat = learn.model, feat
+        if cfg['train']['refit']:
+            model, saved_feat, metrics['final_model'] = _refit(tmp, df, unfitted, targets, split, tasks, cfg, _best_epoch(history, cfg['train']['monitor']), source)
+        _write_run(tmp, model, tasks, saved_feat, cfg, thresholds, metrics, split, ys, outs, history, extra, len(df))
+        if export is not None: export(tmp, df=df, X=X, split=split, outputs=outs, metrics=metrics)
+        with atomic_write(tmp/'README.md') as f: f.write(model_card(Path(out).name, cfg, metrics, tasks, source, len(df), card))
+        logger.debug('\n' + format_metrics(metrics))   # the command prints them; the log keeps them
+    return RunResult(out, metrics, load_predictor(out), history)
 
 # %% ../nbs/08_runs.ipynb #53fa5d2c
 def train_run(df:pd.DataFrame, # The table: features and targets
@@ -551,40 +635,11 @@ def train_run(df:pd.DataFrame, # The table: features and targets
               baselines=None, # Called as baselines(df, tasks, ys, rows) -> {name: {task name: outputs of every row}}: simple models fitted on rows, scored next to the model (see _score_baselines)
               card:dict=None, # The model card's 'predict' command (with {run}) and extra 'limits' (see model_card)
              )->RunResult:
-    "Train a multi-task model on `df` and write a complete run folder to `out`."
+    "Train a multi-task model on `df` and write a complete run folder to `out`. Under torchrun or accelerate launch: rank 0 splits, evaluates and writes; every rank trains; the others end with RankDone."
     cfg = run_config(config)
     check_out_dir(out, overwrite)
-    tasks = tasks_from_config(cfg['tasks'])
-    _fit_classes(df, tasks, source)
-    split, method = _split_rows(df, tasks, cfg['split'], split, source)
-    method = split_method or method
-    trn = df.iloc[split['train']]
-    for t in tasks:
-        if t.kind=='regression': t.fit(trn, source)   # standardisation statistics from the training rows only
-    ys = [t.encode(df, source) for t in tasks]
-    _check_variety(tasks, ys, split, source)
-    feat0 = featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source)
-    targets = [t.scale(y) if t.kind=='regression' else y for t,y in zip(tasks, ys)]
-    unfitted = copy.deepcopy(feat0)
-    with staged_dir(out, overwrite) as tmp, log_file(tmp/'train.log'):
-        note_run(inputs=[source] if isinstance(source, (str, Path)) else [], split_seed=cfg['split']['seed'], seed=cfg['train']['seed'])
-        logger.info(f"training on {len(df):,} rows" + (f" of {source}" if source is not None else '') + f": {', '.join(f'{len(split[p]):,} {p}' for p in PARTS)}")
-        oof = _cross_fit(tmp, df, feat0, targets, ys, split, tasks, cfg, source) if cfg['split']['internal_folds'] else None
-        if oof is not None: cfg['train']['epochs'] = max(1, int(np.median(oof[2])))   # the final model: every training row, the folds' median best epoch count
-        feat = _fit_features(feat0, trn, cfg, tasks, source)
-        X = feat.transform(df, source)
-        cfg['features'] = {k:v for k,v in feat.to_dict().items() if k not in getattr(feat, 'fitted', ())}   # config.json: settings; fitted state lives in model.pt
-        set_seed(cfg['train']['seed'])
-        learn, history = _train_model(tmp, X, targets, split, tasks, feat.n_out, cfg)
-        outs = predict_outputs(learn.model, X, tasks)
-        thresholds, metrics = _evaluate_run(tasks, ys, outs, split, cfg, method, len(history), oof)
-        _score_baselines(metrics, baselines, df, tasks, ys, split, cfg['eval']['k'])
-        if oof is not None: outs = [np.where(np.isnan(o), out, o) for o,out in zip(oof[0], outs)]   # training rows: their out-of-fold outputs
-        model, saved_feat = learn.model, feat
-        if cfg['train']['refit']:
-            model, saved_feat, metrics['final_model'] = _refit(tmp, df, unfitted, targets, split, tasks, cfg, _best_epoch(history, cfg['train']['monitor']), source)
-        _write_run(tmp, model, tasks, saved_feat, cfg, thresholds, metrics, split, ys, outs, history, extra, len(df))
-        if export is not None: export(tmp, df=df, X=X, split=split, outputs=outs, metrics=metrics)
-        with atomic_write(tmp/'README.md') as f: f.write(model_card(Path(out).name, cfg, metrics, tasks, source, len(df), card))
-        logger.debug('\n' + format_metrics(metrics))   # the command prints them; the log keeps them
-    return RunResult(out, metrics, load_predictor(out), history)
+    if parted(): raise MtlBioError("this command trains more than one run; under torchrun or accelerate launch a command trains one run: start this one as a single process")
+    with using_device(device_setting() or cfg['train']['device']), distributed():
+        try: return _train_run(df, cfg, out, overwrite, source, featurizer, export, extra, split, split_method, baselines, card)
+        finally: part_ways()   # rank 0 goes on alone; the other ranks have left with RankDone
+

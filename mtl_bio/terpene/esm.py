@@ -8,6 +8,7 @@ import argparse, hashlib, pickle, re, uuid
 from pathlib import Path
 import numpy as np, torch
 from ..core import *
+from ..distributed import VectorCache, rank, world_size
 from ..provenance import progress
 from fastcore.basics import patch
 
@@ -125,14 +126,8 @@ def dim(self:EsmEmbedder)->int: return self.net.embed_dim
 # %% ../../nbs/22_tps_esm.ipynb #c5d7c4e5
 @patch
 def cached(self:EsmEmbedder)->dict:
-    "Sequence hash -> embedding, from every shard in the cache folder."
-    out = {}
-    if self.cache is None or not self.cache.exists(): return out
-    for f in sorted(self.cache.glob('*.npz')):
-        try:
-            with np.load(f) as z: out.update(zip(z['hashes'].tolist(), z['emb']))
-        except Exception: continue   # a foreign or damaged file: its sequences are computed again
-    return out
+    "Sequence hash -> embedding, from every shard in the cache folder (a VectorCache)."
+    return VectorCache(self.cache).load() if self.cache is not None else {}
 
 # %% ../../nbs/22_tps_esm.ipynb #1c77c342
 @patch
@@ -155,11 +150,13 @@ def embed(self:EsmEmbedder, seqs)->np.ndarray:
     "One float32 vector per sequence (`seqs` are cleaned protein sequences)."
     seqs = list(seqs)
     hashes = [seq_hash(s) for s in seqs]
-    have = self.cached()
-    todo = {h: s for h,s in zip(hashes, seqs) if h not in have}
-    self.n_computed = 0
+    store = VectorCache(self.cache)
+    have = store.load()
+    missing = sorted({h for h in hashes if h not in have})
+    mine = set(missing[rank()::world_size()])   # several processes: each embeds its share of what is missing
+    todo = {h: s for h,s in zip(hashes, seqs) if h in mine}
+    self.n_computed, computed = 0, {}
     if todo:
-        if self.cache is not None: self.cache.mkdir(parents=True, exist_ok=True)
         items = sorted(((h, a, b) for h,s in todo.items() for a,b in windows(len(s), self.window, self.overlap)), key=lambda it: (it[2]-it[1], it[0], it[1]))
         nwin = {h: len(windows(len(s), self.window, self.overlap)) for h,s in todo.items()}
         acc = {}   # hash -> [residue sums, residue counts, windows done]
@@ -174,7 +171,7 @@ def embed(self:EsmEmbedder, seqs)->np.ndarray:
                 if s[2]==nwin[h]: done.append(h)
             new = {h: (acc[h][0]/acc[h][1]).mean(0).numpy().astype(np.float32) for h in done}
             for h in done: del acc[h]
-            if new and self.cache is not None:
-                with atomic_write(self.cache/f'{uuid.uuid4().hex}.npz', 'wb') as f: np.savez(f, hashes=np.array(list(new)), emb=np.stack(list(new.values())))
-            have.update(new); self.n_computed += len(new)
+            if new: store.add(list(new), np.stack(list(new.values())))   # each finished batch is a shard: an interrupted run keeps it
+            computed.update(new); self.n_computed += len(new)
+    if missing: have = store.share(have, computed)
     return np.stack([have[h] for h in hashes]).astype(np.float32) if seqs else np.zeros((0, self.dim), np.float32)

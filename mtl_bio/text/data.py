@@ -4,7 +4,7 @@
 
 # %% ../../nbs/41_text_data.ipynb #38d8360b
 from __future__ import annotations
-from typing import Optional, Literal
+from typing import Optional, Literal, Union
 from importlib.resources import files
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
@@ -12,6 +12,7 @@ from ..core import *
 from ..tasks import Task, tasks_from_config
 from ..runs import check_sections, PosInt, Seed, Positive, NonNegative, Fraction
 from .encoder import DEFAULT_MODEL, POOLINGS
+from ..distributed import PRECISIONS
 
 # %% auto #0
 __all__ = ['TEXT_DEFAULTS', 'EPOCHS', 'TEXT_TYPES', 'read_mapping', 'read_tweeteval', 'text_config', 'text_tasks', 'check_texts',
@@ -64,7 +65,8 @@ TEXT_DEFAULTS = {
     'output': {'dir': 'predictions', 'files': {}},
     'train': {'data': None, 'text_column': None, 'out': None, 'finetune': False, 'epochs': None, 'lr': 3e-2, 'encoder_lr': 3e-5,
               'bs': 32, 'wd': 1e-2, 'hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': 5,
-              'monitor': 'tasks_mean', 'class_weights': 'balanced', 'task_weights': 'equal', 'empty': 'drop', 'baseline': True, 'quiet': False},
+              'monitor': 'tasks_mean', 'class_weights': 'balanced', 'task_weights': 'equal', 'empty': 'drop', 'baseline': True, 'quiet': False,
+              'device': None, 'mixed_precision': 'auto'},
 }
 EPOCHS = {'frozen': 30, 'finetune': 2}   # train.epochs when the config leaves it out: heads on frozen embeddings, or the encoder fine-tuned too
 TEXT_TYPES = {   # section -> key -> type and range (check_values)
@@ -74,7 +76,8 @@ TEXT_TYPES = {   # section -> key -> type and range (check_values)
     'train': {'finetune': bool, 'epochs': Optional[PosInt], 'lr': Positive, 'encoder_lr': Positive, 'bs': PosInt,
               'wd': NonNegative, 'hidden': Optional[PosInt], 'dropout': Fraction, 'valid_pct': Fraction, 'test_pct': Fraction,
               'seed': Seed, 'patience': Optional[PosInt], 'monitor': str, 'class_weights': Literal['balanced', 'none'],
-              'task_weights': Literal['equal', 'rows'], 'empty': Literal['drop', 'error'], 'baseline': bool, 'quiet': bool},
+              'task_weights': Literal['equal', 'rows'], 'empty': Literal['drop', 'error'], 'baseline': bool, 'quiet': bool,
+              'device': Optional[str], 'mixed_precision': Union[bool, Literal[PRECISIONS]]},
 }
 
 # %% ../../nbs/41_text_data.ipynb #7dd1709a

@@ -11,6 +11,7 @@ from ..core import *
 from ..provenance import logger, note_run
 from ..data import LengthRows, split_stratified
 from ..learner import TaskMetric
+from ..distributed import VectorCache
 from ..runs import train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
 from ..registry import register_featurizer
 from .encoder import *
@@ -22,46 +23,22 @@ __all__ = ['TFIDF_NAME', 'EmbeddingCache', 'SentenceFeaturizer', 'TokenFeaturize
            'write_text_predictions', 'predict_from_config', 'train_from_config']
 
 # %% ../../nbs/42_text_train.ipynb #e85c7b2a
-class EmbeddingCache:
-    "Sentence embeddings kept on disk, one store per encoder setting, looked up by each text's SHA-1: a second run, or a run on overlapping texts, embeds only what is new."
+class EmbeddingCache(VectorCache):
+    "Sentence embeddings on disk, one VectorCache per encoder setting: a second run, a run on overlapping texts, or another process embeds only what is new."
     def __init__(self, folder, # The cache folder (model.cache in the config)
                  settings:dict, # What the embeddings depend on: model (resolved), pooling, normalize, max_length
                 ):
-        key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
-        self.dir, self.settings = Path(folder)/key, settings
-    @staticmethod
-    def hashes(texts)->np.ndarray: return np.array([hashlib.sha1(t.encode('utf-8')).digest() for t in texts], dtype='S20')
-    def load(self)->tuple:
-        "(hashes, vectors) stored so far"
-        h, v = self.dir/'hashes.npy', self.dir/'vectors.npy'
-        if not (h.exists() and v.exists()): return np.zeros(0, dtype='S20'), None
-        try: hs, vs = np.load(h), np.load(v, mmap_mode='r')
-        except (ValueError, OSError, EOFError) as ex: raise input_error(f"unreadable embedding cache ({ex}); delete the folder to rebuild it", file=self.dir) from None
-        n = min(len(hs), len(vs))   # vectors are written before hashes: a cut-off write leaves extra vectors only
-        return hs[:n], vs[:n]
+        super().__init__(Path(folder)/hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16])
+        self.settings = settings
+    def add(self, keys:list, vectors:np.ndarray):
+        "Store a shard (and, the first time, the settings the folder is named after)"
+        if not (self.dir/'settings.json').exists(): save_json(self.settings, self.dir/'settings.json')
+        super().add(keys, vectors)
     def embed(self, texts:list, # The texts
-              compute, # Called with the positions of the texts not yet stored; returns their embeddings
+              compute, # Called with positions of texts not yet stored; returns their embeddings
              )->np.ndarray:
         "Embeddings of `texts`, stored ones read back, the others computed and stored"
-        hs, vs = self.load()
-        want = self.hashes(texts)
-        where = {bytes(x): i for i,x in enumerate(hs)}
-        pos = np.array([where.get(bytes(x), -1) for x in want], dtype=np.int64)
-        new = np.flatnonzero(pos < 0)
-        if len(new):
-            first = {}
-            for i in new: first.setdefault(bytes(want[i]), i)
-            todo = np.array(sorted(first.values()), dtype=np.int64)
-            nv = np.asarray(compute(todo), dtype=np.float32)
-            allv = nv if vs is None else np.concatenate([np.asarray(vs), nv])
-            allh = np.concatenate([hs, want[todo]])
-            self.dir.mkdir(parents=True, exist_ok=True)
-            save_json(self.settings, self.dir/'settings.json')
-            with atomic_write(self.dir/'vectors.npy', 'wb') as f: np.save(f, allv)
-            with atomic_write(self.dir/'hashes.npy', 'wb') as f: np.save(f, allh)
-            where = {bytes(x): i for i,x in enumerate(allh)}
-            pos, vs = np.array([where[bytes(x)] for x in want], dtype=np.int64), allv
-        return np.asarray(vs)[pos]
+        return self.get(texts, compute, what='sentence embeddings')
 
 # %% ../../nbs/42_text_train.ipynb #2e1f892f
 @register_featurizer('sentence_embeddings')
@@ -77,7 +54,7 @@ class SentenceFeaturizer:
     @property
     def encoder(self)->SentenceEncoder:
         "The shared encoder (loaded on first use)"
-        if self._encoder is None: self._encoder = SentenceEncoder(self.model, self.pooling, self.normalize).eval()
+        if self._encoder is None: self._encoder = SentenceEncoder(self.model, self.pooling, self.normalize).eval().to(default_device())
         return self._encoder
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
@@ -88,9 +65,9 @@ class SentenceFeaturizer:
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
         "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
         ids = self.ids(df, file)
-        if not self.cache: return embed_texts(self.encoder, ids, self.batch_size)
         settings = {'model': resolve_model(self.model), 'pooling': self.pooling, 'normalize': self.normalize, 'max_length': self.max_length}
-        return EmbeddingCache(self.cache, settings).embed(df[self.text_column].astype(str).tolist(), lambda rows: embed_texts(self.encoder, ids[rows], self.batch_size))
+        store = EmbeddingCache(self.cache, settings) if self.cache else VectorCache(None)   # without a folder: in memory (repeated texts embedded once; several processes share the work)
+        return store.get(df[self.text_column].astype(str).tolist(), lambda rows: embed_texts(self.encoder, ids[rows], self.batch_size), what='sentence embeddings')
     @property
     def n_out(self): return self.encoder.n_out
     def to_dict(self):
@@ -131,12 +108,14 @@ def text_run_config(cfg:dict, # A checked sentence config
             'model': model,
             'train': {'epochs': tr['epochs'] or EPOCHS['finetune' if tr['finetune'] else 'frozen'], 'lr': tr['lr'], 'bs': tr['bs'], 'wd': tr['wd'],
                       'patience': tr['patience'], 'monitor': monitor, 'seed': tr['seed'], 'quiet': tr['quiet'],
+                      'device': tr['device'], 'mixed_precision': tr['mixed_precision'],
                       'encoder_lr': tr['encoder_lr'] if tr['finetune'] else None}}
 
 def _featurizer(cfg:dict):
     m = cfg['model']
     if cfg['train']['finetune']: return TokenFeaturizer(cfg['train']['text_column'], m['name'], m['pooling'], m['normalize'], m['max_length'], cfg['inference']['batch_size'])
-    return SentenceFeaturizer(cfg['train']['text_column'], m['name'], m['pooling'], m['normalize'], m['max_length'], cfg['inference']['batch_size'], m['cache'])
+    cache = str(Path(m['cache']).resolve()) if m['cache'] else None   # stored in the checkpoint: predicting from another folder reads the same cache
+    return SentenceFeaturizer(cfg['train']['text_column'], m['name'], m['pooling'], m['normalize'], m['max_length'], cfg['inference']['batch_size'], cache)
 
 # %% ../../nbs/42_text_train.ipynb #e2b1d466
 def tables_split(df:pd.DataFrame, # A training_table with a part column

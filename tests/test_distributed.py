@@ -1,0 +1,122 @@
+"""Two CPU processes (torchrun, gloo) train a run exactly as one process does: the generic planted-signal run and the sentence pipeline
+(tasks labelled on different rows, embeddings split between the ranks into one cache). A model without batch norm or dropout makes the
+comparison exact up to float rounding: each rank takes half of every batch, and the ranks' averaged gradients are the batch's gradient."""
+import json, os, shutil, subprocess, sys
+from pathlib import Path
+import numpy as np, pandas as pd, pytest, yaml
+from conftest import mtl
+
+TOL = 1e-4   # outputs and metrics: one process against two (float rounding of a sum over two halves; measured about 1e-6)
+
+def torchrun(*args, cwd, scratch):
+    "`torchrun --nproc_per_node 2 -m mtl_bio ARGS` on the CPU (gloo), with its own temporary folder, so what the ranks leave there can be checked"
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'TMPDIR': str(scratch), 'CUDA_VISIBLE_DEVICES': ''}
+    cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', '-m', 'mtl_bio', *map(str, args), '--device', 'cpu']
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=240)
+
+def outputs(run)->pd.DataFrame:
+    p = pd.read_csv(Path(run)/'predictions.csv')
+    return p[[c for c in p.columns if p[c].dtype.kind=='f']]
+
+def headline(metrics:dict)->dict:
+    return {(part, t): m[m.get('headline') or ('r2' if m['kind']=='regression' else 'macro_f1')]
+            for part in ('valid', 'test') for t,m in metrics.get(part, {}).items() if isinstance(m, dict) and 'kind' in m}
+
+def check_same_run(one, two, tmp, scratch):
+    "Same split, metrics and outputs; one run folder and nothing else left behind; the 2-process checkpoint predicts in this process as it did there"
+    assert (Path(one)/'split.csv').read_text() == (Path(two)/'split.csv').read_text()
+    m1, m2 = json.loads((Path(one)/'metrics.json').read_text()), json.loads((Path(two)/'metrics.json').read_text())
+    assert m2['trained_on']['processes'] == 2 and m2['trained_on']['batch_size_per_process'] * 2 == m2['trained_on']['batch_size']
+    assert m1['trained_on']['split_sha1'] == m2['trained_on']['split_sha1']   # checked equal on both ranks during the run
+    h1, h2 = headline(m1), headline(m2)
+    assert h1.keys() == h2.keys() and all(abs(h1[k] - h2[k]) <= TOL for k in h1), (h1, h2)
+    d = np.nanmax(np.abs(outputs(one).to_numpy() - outputs(two).to_numpy()))
+    assert d <= TOL, d
+    assert json.loads((Path(two)/'run.json').read_text())['settings']['processes'] == 2
+    assert not [p for p in Path(tmp).iterdir() if p.name.startswith('.')], list(Path(tmp).iterdir())   # no half-written folder
+    assert not list(Path(scratch).glob('mtl_bio-rank*')), list(Path(scratch).iterdir())   # rank 1's scratch folder is gone
+
+@pytest.fixture
+def dirs(tmp_path):
+    (tmp_path/'scratch').mkdir()
+    return tmp_path, tmp_path/'scratch'
+
+def test_two_processes_train_the_planted_signal_run_as_one(dirs):
+    from mtl_bio.data import synthetic_multitask, synthetic_tasks
+    from mtl_bio.runs import load_predictor
+    tmp, scratch = dirs
+    df = synthetic_multitask(800, seed=1)
+    df.to_csv(tmp/'data.csv', index=False)
+    cfg = {'data': {'path': 'data.csv'}, 'tasks': [t.to_dict() for t in synthetic_tasks()],
+           'features': {'name': 'columns', 'columns': [c for c in df.columns if c.startswith('f')]},
+           'split': {'method': 'stratified', 'seed': 0}, 'model': {'sizes': [64], 'bn': False, 'ps': 0.0},
+           'train': {'epochs': 4, 'lr': 0.01, 'bs': 64, 'patience': None, 'seed': 0}}
+    (tmp/'run.yaml').write_text(yaml.safe_dump(cfg))
+    r1 = mtl('train', 'run.yaml', '--out', 'one', '--quiet', cwd=tmp)
+    assert r1.returncode == 0, r1.stderr
+    r2 = torchrun('train', 'run.yaml', '--out', 'two', '--quiet', cwd=tmp, scratch=scratch)
+    assert r2.returncode == 0, r2.stderr[-3000:]
+    assert r2.stdout.count('run folder: two') == 1   # rank 0 prints; rank 1 is quiet
+    check_same_run(tmp/'one', tmp/'two', tmp, scratch)
+    assert sorted(p.name for p in tmp.iterdir()) == ['data.csv', 'one', 'run.yaml', 'scratch', 'two']
+    pred = load_predictor(tmp/'two').predict(df)   # a plain single process
+    assert np.abs(pred['y0_pred'].to_numpy() - pd.read_csv(tmp/'two'/'predictions.csv')['y0_pred'].to_numpy()).max() < 1e-5
+    cfg['split']['group_col'] = 'nosuch'   # an error that rank 0 alone meets (it alone splits): one clear line, the other rank stops, nothing written
+    (tmp/'bad.yaml').write_text(yaml.safe_dump(cfg))
+    r3 = torchrun('train', 'bad.yaml', '--out', 'three', '--quiet', cwd=tmp, scratch=scratch)
+    assert r3.returncode != 0 and "mtl_bio train: error: file 'data.csv', column 'nosuch'" in r3.stderr, r3.stderr[-3000:]
+    assert 'mtl_bio train (rank 1): stopped: another process of this run failed' in r3.stderr and '[rank1]: Traceback' not in r3.stderr
+    assert not (tmp/'three').exists() and not [p for p in tmp.iterdir() if p.name.startswith('.')]
+
+def test_two_processes_train_sentence_heads_as_one_and_share_the_embedding_cache(dirs):
+    from mtl_bio.text.data import example_config, example_tweeteval
+    from mtl_bio.runs import load_predictor
+    tmp, scratch = dirs
+    example_tweeteval(tmp/'tweets')   # each text labelled for one task: batches mix labelled and unlabelled rows per task
+    conf = yaml.safe_load(example_config(tmp).read_text())
+    conf['tasks'] = [{'name': t, 'tweeteval': f'tweets/{t}'} for t in ('topic', 'sentiment')]
+    conf['train'] = {'out': 'one', 'epochs': 5, 'dropout': 0.0, 'seed': 0, 'baseline': False, 'quiet': True}
+    (tmp/'one.yaml').write_text(yaml.safe_dump(conf))
+    conf['train']['out'], conf['model']['cache'] = 'two', 'cache'
+    (tmp/'two.yaml').write_text(yaml.safe_dump(conf))
+    r1 = mtl('text-train', '--config', 'one.yaml', cwd=tmp)
+    assert r1.returncode == 0, r1.stderr
+    r2 = torchrun('text-train', '--config', 'two.yaml', cwd=tmp, scratch=scratch)
+    assert r2.returncode == 0, r2.stderr[-3000:]
+    check_same_run(tmp/'one', tmp/'two', tmp, scratch)
+    shards = [p.name for p in (tmp/'cache').rglob('*.npz')]
+    assert {s.split('-')[0] for s in shards} == {'0', '1'}, shards   # each rank embedded its share into the same cache
+    df = pd.read_csv(tmp/'sentences.csv')
+    pred = load_predictor(tmp/'two').predict(df.rename(columns={'text': 'text'}))
+    assert len(pred) == len(df)
+
+ESM_WORKER = '''
+import json, sys
+from pathlib import Path
+import numpy as np
+from mtl_bio.distributed import distributed, rank
+from mtl_bio.terpene.esm import EsmEmbedder
+ck, cache, seqs, out = sys.argv[1], sys.argv[2], json.loads(Path(sys.argv[3]).read_text()), Path(sys.argv[4])
+with distributed('cpu'):
+    emb = EsmEmbedder(ck, window=20, overlap=5, batch_tokens=64, cache_dir=cache, device='cpu')
+    v = emb.embed(seqs)
+    np.save(out/f'rank{rank()}.npy', v); (out/f'rank{rank()}.json').write_text(json.dumps(emb.n_computed))
+'''
+
+def test_two_processes_split_esm2_embedding_into_one_resumable_cache(tmp_path):
+    from mtl_bio.terpene.esm import save_random_esm2, EsmEmbedder
+    rng = np.random.default_rng(0)
+    seqs = [''.join(rng.choice(list('ACDEFGHIKLMNPQRSTVWY'), n)) for n in range(15, 75, 3)]
+    ck = save_random_esm2(tmp_path/'tiny.pt')
+    (tmp_path/'seqs.json').write_text(json.dumps(seqs)); (tmp_path/'worker.py').write_text(ESM_WORKER)
+    EsmEmbedder(ck, window=20, overlap=5, batch_tokens=64, cache_dir=tmp_path/'cache', device='cpu').embed(seqs[:4])   # an earlier, interrupted run left 4
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'CUDA_VISIBLE_DEVICES': ''}
+    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', 'worker.py', str(ck), 'cache', 'seqs.json', '.'],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr[-3000:]
+    done = [json.loads((tmp_path/f'rank{i}.json').read_text()) for i in (0, 1)]
+    assert sum(done) == len(seqs) - 4 and min(done) > 0, done   # the missing ones, split between the ranks
+    one = EsmEmbedder(ck, window=20, overlap=5, batch_tokens=64, device='cpu').embed(seqs)   # no cache: computed here, in one process
+    for i in (0, 1): np.testing.assert_allclose(np.load(tmp_path/f'rank{i}.npy'), one, atol=1e-5)
+    again = EsmEmbedder(ck, window=20, overlap=5, batch_tokens=64, cache_dir=tmp_path/'cache', device='cpu')
+    again.embed(seqs); assert again.n_computed == 0
