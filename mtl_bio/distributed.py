@@ -188,7 +188,7 @@ class RankTrainer(DistributedTrainer):
     "fastai's DistributedTrainer for multi-task runs: training batches cut per rank (ShardedDL), validation whole on every rank, SyncBatchNorm on CUDA only, the loss's parameters averaged."
     def __init__(self, device, **kwargs):
         self.device_type = torch.device(device).type
-        super().__init__(sync_bn=self.device_type=='cuda', cpu=self.device_type=='cpu', **kwargs)
+        super().__init__(sync_bn=self.device_type=='cuda', cpu=self.device_type=='cpu', mixed_precision='no', **kwargs)   # precision: fit_mtl's callbacks, not accelerate launch --mixed_precision
     def _wrap_dl(self, dl):
         if isinstance(dl, ShardedDL) or dl is not self.old_dls[0]: return dl   # only the training loader is cut
         return ShardedDL(dl, device=self.learn.model.device)

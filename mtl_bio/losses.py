@@ -147,7 +147,7 @@ class MultiTaskLoss(nn.Module):
                 N, D = self.whole[0], self.whole[1][i]
                 li = li*d/D*N/n if D>0 else li*0.
             if self.log_vars is None: total = total + self.task_weights[i]*li
-            elif lf.has_targets(y): total = total + self.task_weights[i]*torch.exp(-self.log_vars[i])*li + self.log_vars[i]
+            else: total = total + (self.task_weights[i]*torch.exp(-self.log_vars[i])*li + self.log_vars[i])*float(lf.has_targets(y))   # no target: 0, with every parameter still in the graph (DistributedDataParallel needs them)
         return total
     def activation(self, preds):
         return tuple(activation(t, p) for t,p in zip(self.tasks, preds)) + tuple(preds[len(self.tasks):])

@@ -1,4 +1,4 @@
-"""Two CPU processes (torchrun, gloo) train a run exactly as one process does: the generic planted-signal run and the sentence pipeline
+"""Two CPU processes (torchrun and accelerate launch, gloo) train a run exactly as one process does: the generic planted-signal run and the sentence pipeline
 (tasks labelled on different rows, embeddings split between the ranks into one cache). A model without batch norm or dropout makes the
 comparison exact up to float rounding: each rank takes half of every batch, and the ranks' averaged gradients are the batch's gradient."""
 import json, os, shutil, subprocess, sys
@@ -12,6 +12,13 @@ def torchrun(*args, cwd, scratch):
     "`torchrun --nproc_per_node 2 -m mtl_bio ARGS` on the CPU (gloo), with its own temporary folder, so what the ranks leave there can be checked"
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'TMPDIR': str(scratch), 'CUDA_VISIBLE_DEVICES': ''}
     cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', '-m', 'mtl_bio', *map(str, args), '--device', 'cpu']
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=240)
+
+def accelerate_launch(*args, cwd, scratch):
+    "The same through Accelerate: `accelerate launch --multi_gpu --num_processes 2 -m mtl_bio ARGS` (its multi-process launcher, which works on CPUs too)"
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'TMPDIR': str(scratch), 'CUDA_VISIBLE_DEVICES': ''}
+    cmd = [sys.executable, '-m', 'accelerate.commands.launch', '--multi_gpu', '--num_processes', '2', '--num_machines', '1', '--mixed_precision', 'no',
+           '--dynamo_backend', 'no', '--main_process_port', '0', '-m', 'mtl_bio', *map(str, args), '--device', 'cpu']
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=240)
 
 def outputs(run)->pd.DataFrame:
@@ -58,7 +65,10 @@ def test_two_processes_train_the_planted_signal_run_as_one(dirs):
     assert r2.returncode == 0, r2.stderr[-3000:]
     assert r2.stdout.count('run folder: two') == 1   # rank 0 prints; rank 1 is quiet
     check_same_run(tmp/'one', tmp/'two', tmp, scratch)
-    assert sorted(p.name for p in tmp.iterdir()) == ['data.csv', 'one', 'run.yaml', 'scratch', 'two']
+    r4 = accelerate_launch('train', 'run.yaml', '--out', 'four', '--quiet', cwd=tmp, scratch=scratch)
+    assert r4.returncode == 0, r4.stderr[-3000:]
+    check_same_run(tmp/'one', tmp/'four', tmp, scratch)
+    assert sorted(p.name for p in tmp.iterdir()) == ['data.csv', 'four', 'one', 'run.yaml', 'scratch', 'two']
     pred = load_predictor(tmp/'two').predict(df)   # a plain single process
     assert np.abs(pred['y0_pred'].to_numpy() - pd.read_csv(tmp/'two'/'predictions.csv')['y0_pred'].to_numpy()).max() < 1e-5
     cfg['split']['group_col'] = 'nosuch'   # an error that rank 0 alone meets (it alone splits): one clear line, the other rank stops, nothing written
