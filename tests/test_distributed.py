@@ -130,3 +130,34 @@ def test_two_processes_split_esm2_embedding_into_one_resumable_cache(tmp_path):
     for i in (0, 1): np.testing.assert_allclose(np.load(tmp_path/f'rank{i}.npy'), one, atol=1e-5)
     again = EsmEmbedder(ck, window=20, overlap=5, batch_tokens=64, cache_dir=tmp_path/'cache', device='cpu')
     again.embed(seqs); assert again.n_computed == 0
+
+FIT_WORKER = '''
+import sys
+from mtl_bio.runs import ColumnFeaturizer, register_featurizer, train_run
+from mtl_bio.data import synthetic_multitask, synthetic_tasks
+from mtl_bio.distributed import rank, RankDone
+
+@register_featurizer('ranked_columns')
+class RankedColumns(ColumnFeaturizer):
+    "Column features whose fit differs by rank (as a multi-threaded Word2Vec fit may): rank 1 must train on rank 0's fitted state"
+    def fit(self, df, file=None, exclude=()):
+        super().fit(df, file, exclude); self.mean = [m + 0.5*rank() for m in self.mean]; return self
+    def to_dict(self): return {**super().to_dict(), 'name': 'ranked_columns'}
+
+df = synthetic_multitask(600, seed=2)
+cfg = {'tasks': [t.to_dict() for t in synthetic_tasks()], 'features': {'name': 'ranked_columns', 'columns': [f'f{i}' for i in range(16)]},
+       'split': {'method': 'stratified', 'seed': 0}, 'model': {'sizes': [32], 'bn': False, 'ps': 0.0},
+       'train': {'epochs': 3, 'lr': 0.01, 'patience': None, 'seed': 0, 'quiet': True, 'device': 'cpu'}}
+try: train_run(df, cfg, sys.argv[1])
+except RankDone: pass
+'''
+
+def test_a_rank_whose_featurizer_fit_differs_trains_on_rank_0s(tmp_path):
+    (tmp_path/'worker.py').write_text(FIT_WORKER)
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'CUDA_VISIBLE_DEVICES': ''}
+    r1 = subprocess.run([sys.executable, 'worker.py', 'one'], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    assert r1.returncode == 0, r1.stderr[-3000:]
+    r2 = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', 'worker.py', 'two'],
+                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    assert r2.returncode == 0, r2.stderr[-3000:]
+    assert np.nanmax(np.abs(outputs(tmp_path/'one').to_numpy() - outputs(tmp_path/'two').to_numpy())) <= TOL
