@@ -155,7 +155,7 @@ def _processes(device, console):
             from mtl_bio.distributed import distributed   # PyTorch: only when several processes run
             st.enter_context(distributed())
         if r:
-            st.enter_context(contextlib.redirect_stdout(open(os.devnull, 'w')))
+            st.enter_context(contextlib.redirect_stdout(st.enter_context(open(os.devnull, 'w'))))
             st.enter_context(warnings.catch_warnings()); warnings.simplefilter('ignore')
             console.setLevel(logging.ERROR)
         yield

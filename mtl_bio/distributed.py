@@ -19,8 +19,8 @@ from .provenance import progress
 
 # %% auto #0
 __all__ = ['PG_TIMEOUT', 'PRECISIONS', 'world_size', 'rank', 'is_main', 'init_distributed', 'distributed', 'barrier', 'from_main',
-           'all_objects', 'agree', 'my_share', 'RankDone', 'part_ways', 'parted', 'precision_mode', 'Autocast',
-           'precision_callbacks', 'ShardedDL', 'RankTrainer', 'rank_training', 'save_weights', 'vector_key',
+           'all_objects', 'checksums', 'agree', 'my_share', 'RankDone', 'part_ways', 'parted', 'precision_mode',
+           'Autocast', 'precision_callbacks', 'ShardedDL', 'RankTrainer', 'rank_training', 'save_weights', 'vector_key',
            'VectorCache']
 
 # %% ../nbs/05a_distributed.ipynb #a33beb9e
@@ -85,17 +85,20 @@ def all_objects(obj)->list:
     dist.all_gather_object(out, obj)
     return out
 
+def checksums(obj)->list:
+    "The SHA-1 of `obj` (pickled) on every rank, in rank order."
+    return all_objects(hashlib.sha1(pickle.dumps(obj)).hexdigest())
+
 def agree(what:str, # What obj is, for the error
           obj)->str:
-    "The SHA-1 of `obj` (pickled), checked to be the same on every rank: an error naming `what` if a rank differs."
-    h = hashlib.sha1(pickle.dumps(obj)).hexdigest()
-    seen = all_objects(h)
+    "The SHA-1 of `obj`, checked to be the same on every rank: an error naming `what` if a rank differs."
+    seen = checksums(obj)
     if len(set(seen)) > 1: raise MtlBioError(f"the ranks disagree on {what} (ranks {[r for r,x in enumerate(seen) if x!=seen[0]]} differ from rank 0): is every rank reading the same files?")
-    return h
+    return seen[0]
 
-def my_share(n:int)->np.ndarray:
-    "The positions out of `n` items that this rank computes: every world_size()-th, from its rank."
-    return np.arange(rank(), n, world_size())
+def my_share(items:list)->list:
+    "The items this rank computes: every world_size()-th, from its rank (items in the same order on every rank)."
+    return items[rank()::world_size()]
 
 class RankDone(Exception):
     "Raised on ranks other than 0 when their part of a run is done: rank 0 alone evaluates and writes the run folder."
@@ -161,7 +164,6 @@ class ShardedDL(DistributedDL):
         rank = rank_distrib() if rank is None else rank
         world_size = max(1, num_distrib()) if world_size is None else world_size
         inner = copy.copy(dl)
-        self.global_bs = dl.bs
         inner.bs = max(1, dl.bs // world_size)
         super().__init__(inner, rank, world_size, device)
     def _broadcast(self, t, rank):
@@ -187,8 +189,8 @@ class ShardedDL(DistributedDL):
 class RankTrainer(DistributedTrainer):
     "fastai's DistributedTrainer for multi-task runs: training batches cut per rank (ShardedDL), validation whole on every rank, SyncBatchNorm on CUDA only, the loss's parameters averaged."
     def __init__(self, device, **kwargs):
-        self.device_type = torch.device(device).type
-        super().__init__(sync_bn=self.device_type=='cuda', cpu=self.device_type=='cpu', mixed_precision='no', **kwargs)   # precision: fit_mtl's callbacks, not accelerate launch --mixed_precision
+        kind = torch.device(device).type
+        super().__init__(sync_bn=kind=='cuda', cpu=kind=='cpu', mixed_precision='no', **kwargs)   # precision: fit_mtl's callbacks, not accelerate launch --mixed_precision
     def _wrap_dl(self, dl):
         if isinstance(dl, ShardedDL) or dl is not self.old_dls[0]: return dl   # only the training loader is cut
         return ShardedDL(dl, device=self.learn.model.device)
@@ -281,7 +283,7 @@ def get(self:VectorCache, items:list, # Texts or sequences
     first = {}
     for i,k in enumerate(keys): first.setdefault(k, i)
     todo = sorted(k for k in first if k not in have)   # the same order on every rank
-    mine, new = todo[rank()::world_size()], {}
+    mine, new = my_share(todo), {}
     for a in progress(range(0, len(mine), chunk), f'{what}: {len(mine):,} of {len(keys):,} to compute' + (f' on rank {rank()}' if world_size()>1 else '')):
         ks = mine[a:a+chunk]
         v = np.asarray(compute(np.array([first[k] for k in ks], dtype=np.int64)), dtype=np.float32)

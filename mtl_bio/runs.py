@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runs.ipynb #9f637e10
 from __future__ import annotations
-import contextlib, copy, hashlib, pickle, shutil, tempfile, warnings
+import contextlib, copy, shutil, tempfile, warnings
 from typing import Annotated, Literal, Optional, Union
 from pydantic import Field
 from pathlib import Path
@@ -339,7 +339,7 @@ def _split_rows(df:pd.DataFrame, tasks:list, sp:dict, split:dict, source)->tuple
 def _same_featurizer(feat, source):
     "Rank 0's fitted featurizer on every rank. Each rank fitted its own copy (so an embedding inside the fit is split between the ranks); a rank whose fit came out different (Word2Vec threads, say) takes rank 0's fitted state, rebuilt from its to_dict() as a checkpoint would, keeping what the dict does not hold (an attached screen's matrix) from its own copy"
     d = feat.to_dict()
-    if len(set(all_objects(hashlib.sha1(pickle.dumps(d)).hexdigest()))) == 1: return feat
+    if len(set(checksums(d))) == 1: return feat
     d0 = from_main(d)
     if is_main(): return feat
     new = featurizer_from_dict(d0, source)
@@ -576,9 +576,10 @@ def trained_on(cfg:dict,
                split_sha1:str=None, # The split's checksum, checked the same on every rank (agree)
               )->dict:
     "Where and how the run trained: device, mixed precision, processes, rows per batch (all ranks together) and per rank, and the split every rank used."
-    dev, n, bs = default_device(), world_size(), cfg['train']['bs']
+    dev, n = default_device(), world_size()
+    per = max(1, cfg['train']['bs']//n)   # what ShardedDL gives each rank
     return {'device': str(dev) if n==1 else f"{n} x {dev.type}", 'mixed_precision': precision_mode(cfg['train']['mixed_precision'], dev),
-            'processes': n, 'batch_size': bs if n==1 else (bs//n)*n, 'batch_size_per_process': max(1, bs//n), 'split_sha1': split_sha1}
+            'processes': n, 'batch_size': per*n, 'batch_size_per_process': per, 'split_sha1': split_sha1}
 
 # %% ../nbs/08_runs.ipynb #ea2614af
 def _train_run(df, cfg, out, overwrite, source, featurizer, export, extra, split, split_method, baselines, card)->RunResult:

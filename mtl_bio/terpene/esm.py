@@ -4,16 +4,16 @@
 
 # %% ../../nbs/22_tps_esm.ipynb #4effd882
 from __future__ import annotations
-import argparse, hashlib, pickle, re, uuid
+import argparse, hashlib, pickle, re
 from pathlib import Path
 import numpy as np, torch
 from ..core import *
-from ..distributed import VectorCache, rank, world_size
+from ..distributed import VectorCache, my_share, vector_key
 from ..provenance import progress
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ESM2_MODELS', 'ESM_URL', 'esm_checkpoint_path', 'load_esm', 'save_random_esm2', 'windows', 'seq_hash', 'EsmEmbedder']
+__all__ = ['ESM2_MODELS', 'ESM_URL', 'seq_hash', 'esm_checkpoint_path', 'load_esm', 'save_random_esm2', 'windows', 'EsmEmbedder']
 
 # %% ../../nbs/22_tps_esm.ipynb #30eee7ca
 ESM2_MODELS = ('esm2_t6_8M_UR50D', 'esm2_t12_35M_UR50D', 'esm2_t30_150M_UR50D', 'esm2_t33_650M_UR50D', 'esm2_t36_3B_UR50D', 'esm2_t48_15B_UR50D')
@@ -97,7 +97,7 @@ def windows(n:int, # Sequence length
     return [(s, s+window) for s in starts]
 
 # %% ../../nbs/22_tps_esm.ipynb #8769f608
-def seq_hash(s:str)->str: return hashlib.sha1(s.encode()).hexdigest()
+seq_hash = vector_key   # a sequence's cache key: the SHA-1 every VectorCache uses
 
 # %% ../../nbs/22_tps_esm.ipynb #6c58800d
 class EsmEmbedder:
@@ -127,7 +127,7 @@ def dim(self:EsmEmbedder)->int: return self.net.embed_dim
 @patch
 def cached(self:EsmEmbedder)->dict:
     "Sequence hash -> embedding, from every shard in the cache folder (a VectorCache)."
-    return VectorCache(self.cache).load() if self.cache is not None else {}
+    return VectorCache(self.cache).load()
 
 # %% ../../nbs/22_tps_esm.ipynb #1c77c342
 @patch
@@ -153,7 +153,7 @@ def embed(self:EsmEmbedder, seqs)->np.ndarray:
     store = VectorCache(self.cache)
     have = store.load()
     missing = sorted({h for h in hashes if h not in have})
-    mine = set(missing[rank()::world_size()])   # several processes: each embeds its share of what is missing
+    mine = set(my_share(missing))   # several processes: each embeds its share of what is missing
     todo = {h: s for h,s in zip(hashes, seqs) if h in mine}
     self.n_computed, computed = 0, {}
     if todo:
