@@ -12,10 +12,14 @@ if missing: raise ValueError(f"settings.ini is missing: {', '.join(missing)}")
 
 licenses = {'apache2': ('Apache Software License 2.0','OSI Approved :: Apache Software License')}
 statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
-py_versions = '3.10 3.11 3.12'.split()
+py_versions = '3.10 3.11 3.12 3.13'.split()   # the versions .github/workflows/test.yaml tests
 
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+# One extra per pipeline (settings.ini: <name>_requirements), `all` for every pipeline; `dev` adds the notebook toolchain to `all`
+extras = {k[:-len('_requirements')]: shlex.split(v) for k,v in cfg.items() if k.endswith('_requirements') and k not in ('dev_requirements',)}
+extras['all'] = sorted({r for rs in extras.values() for r in rs})
+extras['dev'] = extras['all'] + dev_requirements
 min_python = cfg['min_python']
 lic = licenses[cfg['license']]
 console_scripts = cfg.get('console_scripts', '').split()
@@ -35,7 +39,7 @@ setuptools.setup(
     packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name']+'.*']),
     include_package_data = True,
     install_requires = requirements,
-    extras_require = {'dev': dev_requirements},
+    extras_require = extras,
     python_requires = '>=' + min_python,
     long_description = open('README.md', encoding='utf-8').read(),
     long_description_content_type = 'text/markdown',

@@ -6,11 +6,11 @@
 from __future__ import annotations
 import contextlib, errno, inspect, logging, os, sys, warnings
 from pathlib import Path
-from fastcore.script import call_parse, anno_parser, Param, store_true
+from fastcore.script import call_parse
 import mtl_bio
 from .core import *
 from .provenance import recording_run, console_logging
-from .registry import command_table, discover_pipelines, resolve
+from .registry import command_table, command_parser, discover_pipelines, require_libraries, resolve
 
 # %% auto #0
 __all__ = ['CORE_COMMANDS', 'demo', 'train', 'predict', 'info', 'main']
@@ -21,8 +21,9 @@ def demo(out:str='runs/demo', # Output folder of the run
          rows:int=4000, # Rows of the planted-signal table
          epochs:int=12, # Training epochs
          seed:int=0, # Seed of the data, split and training
-         overwrite:Param("Replace an existing output folder", store_true)=False,
-         quiet:Param("No progress bars", store_true)=False):
+         overwrite:bool=False, # Replace an existing output folder
+         quiet:bool=False, # No progress bars
+        ):
     "Train on the built-in planted-signal table (a multi-class, a multi-label and a regression task) and write a run folder."
     import pandas as pd
     from mtl_bio.data import synthetic_multitask, synthetic_tasks
@@ -45,9 +46,10 @@ def demo(out:str='runs/demo', # Output folder of the run
 @call_parse
 def train(config:str, # YAML/JSON run config
           out:str=None, # Output folder of the run; default runs/<config name>
-          data:str=None, # The table (CSV/TSV/Parquet); default: data.path of the config (read relative to the config file)
-          overwrite:Param("Replace an existing output folder", store_true)=False,
-          quiet:Param("No progress bars", store_true)=False):
+          data:str=None, # The table (CSV/TSV/Parquet/Excel); default: data.path of the config (read relative to the config file)
+          overwrite:bool=False, # Replace an existing output folder
+          quiet:bool=False, # No progress bars
+         ):
     "Train a multi-task model from a table and a config; write a run folder."
     from mtl_bio.runs import run_config, train_run, format_metrics
     cfg = load_config(config)
@@ -66,10 +68,11 @@ def train(config:str, # YAML/JSON run config
 # %% ../nbs/09_cli.ipynb #8f3317d6
 @call_parse
 def predict(run:str, # Run folder (or its model.pt)
-            data:str, # Table to predict on (CSV/TSV/Parquet)
+            data:str, # Table to predict on (CSV/TSV/Parquet/Excel)
             out:str='predictions.csv', # Where to write predictions (CSV)
             keep:str=None, # Comma-separated input columns to copy into the output (ids, say); default: none
-            overwrite:Param("Replace an existing output file", store_true)=False):
+            overwrite:bool=False, # Replace an existing output file
+           ):
     "Predict every row of a table with a trained run."
     import pandas as pd
     from mtl_bio.runs import load_predictor
@@ -135,11 +138,10 @@ def _params(func)->set: return set(inspect.signature(func).parameters)
 
 def _parse(func, name:str, rest:list)->dict:
     "The command's arguments; every command takes --quiet (the progress lines) and --device, declared or not"
-    parser = anno_parser(func, prog=f'mtl_bio {name}')
+    parser = command_parser(func, prog=f'mtl_bio {name}')
     if 'quiet' not in _params(func): parser.add_argument('--quiet', action='store_true', help='No progress lines (warnings and errors only)')
     if 'device' not in _params(func): parser.add_argument('--device', default=None, help="auto, cpu, cuda, cuda:N or mps (default: the config's train.device, else auto: the GPU, else mps, else the CPU)")
     args = vars(parser.parse_args(rest))
-    args.pop('pdb', None); args.pop('xtra', None)
     return args
 
 def _launched_rank()->int|None:
@@ -179,6 +181,7 @@ def main(argv:list=None, # The arguments; default sys.argv[1:]
         if name not in table: print(f"mtl_bio: unknown command {name!r}\n\n{_usage()}", file=sys.stderr); return 2
         func = resolve(table[name][1])
         args = _parse(func, name, rest)
+        if table[name][0]: require_libraries(discover_pipelines()[table[name][0]], what='this command')   # a pipeline's libraries come with its extra
         quiet = args.get('quiet', False) if 'quiet' in _params(func) else args.pop('quiet')
         device = args.get('device') if 'device' in _params(func) else args.pop('device')
         console = console_logging(quiet)

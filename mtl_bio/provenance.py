@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['HASH_LIMIT', 'CORE_LIBRARIES', 'PIPELINE_LIBRARIES', 'logger', 'recording_run', 'note_run', 'file_record',
            'input_records', 'library_versions', 'code_commit', 'run_record', 'current_umask', 'apply_umask',
-           'console_logging', 'log_file', 'progress', 'log_step']
+           'console_logging', 'in_jupyter', 'log_file', 'progress', 'log_step']
 
 # %% ../nbs/00c_provenance.ipynb #b0effc12
 _RUN = None   # while a command or an output folder is being made: what its run.json will say
@@ -117,35 +117,63 @@ logger = logging.getLogger('mtl_bio')
 logger.setLevel(logging.DEBUG)
 _CONSOLE = None
 
+class _Stderr(logging.StreamHandler):
+    "A stream handler writing to the sys.stderr of the moment a line is logged (Jupyter, redirect_stderr and pytest replace it)"
+    @property
+    def stream(self): return sys.stderr
+    @stream.setter
+    def stream(self, value): pass
+
+class _Plain(logging.Formatter):
+    "The message alone, without the newline a formatted warning ends with"
+    def format(self, record): return super().format(record).rstrip('\n')
+
 def console_logging(quiet:bool=False, # Only warnings and errors
-                    stream=None, # Default sys.stderr
+                    stream=None, # Default: sys.stderr, whatever it is when a line is logged
                    )->logging.Handler:
     "Show the library's progress lines (INFO) on stderr, or with quiet only its warnings; replaces an earlier console handler."
     global _CONSOLE
     if _CONSOLE is not None: logger.removeHandler(_CONSOLE)
-    _CONSOLE = logging.StreamHandler(stream or sys.stderr)
+    _CONSOLE = logging.StreamHandler(stream) if stream is not None else _Stderr()
     _CONSOLE.setLevel(logging.WARNING if quiet else logging.INFO)
-    _CONSOLE.setFormatter(logging.Formatter('%(message)s'))
+    _CONSOLE.setFormatter(_Plain('%(message)s'))
     logger.addHandler(_CONSOLE)
     return _CONSOLE
 
+# %% ../nbs/00c_provenance.ipynb #80d8c063
+def in_jupyter()->bool:
+    "Is this code running in a Jupyter kernel (a notebook, JupyterLab, papermill)?"
+    ip = sys.modules.get('IPython')
+    try: return ip is not None and type(ip.get_ipython()).__name__ == 'ZMQInteractiveShell'
+    except Exception: return False
+
+if in_jupyter() and _CONSOLE is None: console_logging()   # progress lines under the running cell
+
 # %% ../nbs/00c_provenance.ipynb #f952c472
+@contextlib.contextmanager
+def _captured_warnings(*handlers):
+    "Within the block, warnings go through logging (captureWarnings) to handlers only"
+    pyw, was = logging.getLogger('py.warnings'), getattr(logging, '_warnings_showwarning', None) is not None
+    saved = pyw.propagate
+    logging.captureWarnings(True); pyw.propagate = False
+    for h in handlers: pyw.addHandler(h)
+    try: yield
+    finally:
+        for h in handlers: pyw.removeHandler(h)
+        pyw.propagate = saved
+        if not was: logging.captureWarnings(False)
+
 @contextlib.contextmanager
 def log_file(path, # The log file (train.log in a staged run folder)
             ):
-    "Within the block, the library's log lines (epochs included) and the warnings raised go to path too, time-stamped."
+    "Within the block, the library's log lines (epochs included) and the warnings raised go to path too, time-stamped; warnings still show on the console."
     h = logging.FileHandler(path, encoding='utf-8')
     h.setLevel(logging.DEBUG); h.setFormatter(logging.Formatter('%(asctime)s %(levelname)-7s %(message)s', '%Y-%m-%d %H:%M:%S'))
+    console = _Stderr(); console.setFormatter(_Plain('%(message)s'))
     logger.addHandler(h)
-    shown = warnings.showwarning
-    def _show(message, category, filename, lineno, file=None, line=None):
-        h.handle(logger.makeRecord(logger.name, logging.WARNING, filename, lineno, f"{category.__name__}: {message}", None, None))
-        shown(message, category, filename, lineno, file, line)
-    warnings.showwarning = _show
-    try: yield h
-    finally:
-        warnings.showwarning = shown
-        logger.removeHandler(h); h.close()
+    try:
+        with _captured_warnings(h, console): yield h
+    finally: logger.removeHandler(h); h.close()
 
 # %% ../nbs/00c_provenance.ipynb #19828ca3
 def progress(items, # What the loop goes over

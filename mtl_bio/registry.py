@@ -4,13 +4,14 @@
 
 # %% ../nbs/00a_registry.ipynb #ddd7a332
 from __future__ import annotations
-import importlib, warnings
+import argparse, importlib, importlib.util, inspect, shutil, typing, warnings
 from dataclasses import dataclass, field
 from .core import *
 
 # %% auto #0
 __all__ = ['FEATURIZERS', 'ENCODERS', 'ENTRY_POINT_GROUP', 'PIPELINES', 'register_featurizer', 'register_encoder', 'Pipeline',
-           'register_pipeline', 'discover_pipelines', 'resolve', 'load_pipeline', 'command_table']
+           'register_pipeline', 'discover_pipelines', 'resolve', 'load_pipeline', 'missing_libraries', 'install_hint',
+           'require_libraries', 'command_table', 'command_parser']
 
 # %% ../nbs/00a_registry.ipynb #e5e338c8
 FEATURIZERS = {}   # name -> featurizer class
@@ -40,6 +41,8 @@ class Pipeline:
     title:str='' # One line for the command list of mtl_bio --help
     commands:dict=field(default_factory=dict) # Command name -> 'module:function' (imported only when the command runs), or the function itself
     modules:tuple=() # Modules imported before one of its checkpoints is loaded (they register its featurizers and encoders)
+    extra:str='' # The pip extra that installs its libraries (pip install 'mtl_bio[extra]'); default its name
+    libraries:dict=field(default_factory=dict) # Module -> distribution of every library its commands need beyond the core install
 
 # %% ../nbs/00a_registry.ipynb #59044450
 ENTRY_POINT_GROUP = 'mtl_bio.pipelines'
@@ -109,8 +112,27 @@ def load_pipeline(name:str, # A pipeline id, as stored in a checkpoint
     if name not in ps: raise input_error(f"written by the pipeline {name!r}, which is not installed here (installed: {', '.join(sorted(ps)) or 'none'})", file=source)
     for m in ps[name].modules:
         try: importlib.import_module(m)
-        except ImportError as ex: raise input_error(f"the pipeline {name!r} cannot be loaded ({m}: {ex})", file=source) from None
+        except ImportError as ex: raise input_error(f"the pipeline {name!r} cannot be loaded ({m}: {ex}); {install_hint(ps[name])} installs what it needs", file=source) from None
     return ps[name]
+
+# %% ../nbs/00a_registry.ipynb #f8cfd404
+def missing_libraries(p:Pipeline, # A pipeline's declaration
+                     )->list:
+    "The distributions among `p.libraries` that cannot be imported in this environment."
+    return [dist for mod, dist in p.libraries.items() if importlib.util.find_spec(mod) is None]
+
+# %% ../nbs/00a_registry.ipynb #8ca93a1e
+def install_hint(p:Pipeline, # A pipeline's declaration
+                )->str:
+    "The pip command that installs what pipeline `p` needs."
+    return f"pip install 'mtl_bio[{p.extra or p.name}]'"
+
+def require_libraries(p:Pipeline, # A pipeline's declaration
+                      what:str=None, # Who needs them, for the message (default: the pipeline)
+                     ):
+    "Raise `MtlBioError` naming the missing libraries and the pip install to run, when `p` needs a library that is not installed."
+    miss = missing_libraries(p)
+    if miss: raise MtlBioError(f"{what or f'the pipeline {p.name!r}'} needs {', '.join(miss)}, not installed here: {install_hint(p)}")
 
 # %% ../nbs/00a_registry.ipynb #fb52ee1c
 def command_table(core:dict=None, # The core's own commands, name -> 'module:function'
@@ -122,3 +144,31 @@ def command_table(core:dict=None, # The core's own commands, name -> 'module:fun
             if n in table and table[n][0]!=p.name: raise MtlBioError(f"pipeline {p.name!r}: command {n!r} is already defined by {table[n][0] or 'the core'}")
             table[n] = (p.name, t)
     return table
+
+# %% ../nbs/00a_registry.ipynb #fa48b92d
+def _arg_type(anno)->dict:
+    "argparse settings for one annotation: the type, choices or nargs"
+    origin, args = typing.get_origin(anno), typing.get_args(anno)
+    if origin is typing.Union or type(anno).__name__=='UnionType':   # X|None reads as X
+        anno = next(a for a in args if a is not type(None)); origin, args = typing.get_origin(anno), typing.get_args(anno)
+    if anno is bool: return {'action': 'store_true'}
+    if origin is typing.Literal: return {'type': type(args[0]), 'choices': list(args)}
+    if origin is list: return {'type': args[0] if args else str, 'nargs': '+'}
+    return {'type': anno} if anno in (int, float, str) else {}
+
+# %% ../nbs/00a_registry.ipynb #8f2b9550
+def command_parser(func, # A command function
+                   prog:str=None, # The program name shown in usage lines
+                  )->argparse.ArgumentParser:
+    "An argparse parser for the command `func`, from its signature and docments comments (see above)."
+    from fastcore.docments import docments
+    func = inspect.unwrap(func)
+    docs = docments(func, returns=False)
+    p = argparse.ArgumentParser(prog=prog, description=func.__doc__,
+                                formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=shutil.get_terminal_size((120, 30))[0]//2))
+    for name, prm in inspect.signature(func, eval_str=True).parameters.items():
+        kw = {'help': docs.get(name) or '', **_arg_type(prm.annotation)}
+        if prm.default is prm.empty: p.add_argument(name, **kw); continue
+        if prm.default is not None and 'action' not in kw: kw['help'] += f" (default: {prm.default})"
+        p.add_argument(f'--{name}', default=prm.default, **kw)
+    return p

@@ -376,7 +376,7 @@ def kmer_counts(seqs, # Cleaned sequences
                 k:int=3,
                 alphabet='dna', # 'dna', 'protein' or a KmerAlphabet
                )->sp.csr_matrix:
-    "Sparse (sequences x alphabet size**k) matrix: how often each k-mer code occurs in each sequence."
+    "Sparse (sequences x alphabet size^k) matrix: how often each k-mer code occurs in each sequence."
     seqs = list(seqs)
     codes, idx = kmer_codes(seqs, k, alphabet)
     M = sp.csr_matrix((np.ones(len(codes), np.float32), (idx, codes)), shape=(len(seqs), len(get_alphabet(alphabet).letters)**k))

@@ -5,6 +5,10 @@ os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')
 import contextlib, io, subprocess, sys, traceback, warnings
 from types import SimpleNamespace
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', "notebook: executes a tutorial notebook through papermill (the README's test command runs these; "
+                                       ".ci/newest_stack.sh, on the newest fastai/fastcore, deselects them with -m 'not notebook')")
+
 def mtl(*args, cwd=None):
     """Run `mtl_bio ARGS` as the console script does (`mtl_bio.cli.main`), in this process: the same exit status, stdout and stderr,
     without a new interpreter importing torch for every call. A crash shows as exit status 1 with its traceback on stderr."""

@@ -13,6 +13,7 @@ def _run(tmp_path, **params):
     pm.execute_notebook(str(NB), str(tmp_path/'out.ipynb'), parameters={'out_dir': str(tmp_path/'nb'), **params}, kernel_name='python3', progress_bar=False)
     return tmp_path/'nb'
 
+@pytest.mark.notebook
 def test_tutorial_generated(tmp_path):
     out = _run(tmp_path)
     m = json.loads((out/'run'/'metrics.json').read_text())['test']
@@ -24,6 +25,7 @@ def test_tutorial_generated(tmp_path):
     folds = pd.read_csv(out/'cv'/'folds.csv')
     assert (folds.groupby('identity_group').fold.nunique() == 1).all()
 
+@pytest.mark.notebook
 def test_tutorial_tiny_esm2(tmp_path):
     "The ESM-2 path end to end with a tiny random ESM2: embeddings cached, a second run computes nothing"
     out = _run(tmp_path, embedding='esm2', epochs=3, cv_folds=0)
@@ -38,6 +40,7 @@ def test_tutorial_tiny_esm2(tmp_path):
     assert pred.featurizer._esm.n_computed == 0
 
 @pytest.mark.skipif(not MARTS.exists(), reason=f"real MARTS-DB not found at {MARTS} (set MTL_BIO_DATA to the shared data folder)")
+@pytest.mark.notebook
 def test_tutorial_real_marts(tmp_path):
     "The tutorial on 500 real MARTS-DB enzymes (a seeded sample, to keep the suite short; the full-size figures come from bench/tps_cv.py)"
     r = pd.read_csv(MARTS)

@@ -6,6 +6,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIALS = ROOT/'nbs'/'tutorials'
+pytestmark = pytest.mark.notebook
 
 def run_notebook(name, tmp_path, **params):
     "Execute a tutorial with `params`; return the run folder it wrote"

@@ -5,7 +5,8 @@
 # %% ../../nbs/16_dna_commands.ipynb #578b05b1
 from __future__ import annotations
 from pathlib import Path
-from fastcore.script import call_parse, Param, store_true
+from typing import Literal
+from fastcore.script import call_parse
 from ..core import *
 from ..registry import Pipeline
 
@@ -23,21 +24,21 @@ def thresholds_line(meta:dict)->str:
 
 # %% ../../nbs/16_dna_commands.ipynb #93c37bb2
 @call_parse
-def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with sequences and signals", nargs='+'),
+def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them, with sequences and signals
                   out:str=None, # Output folder of the run; default runs/<first data name>
                   fasta:str=None, # FASTA file of the sequences; the tables then hold the signals, joined by --id_col (default: sequences are in the tables)
                   sequence_col:str='sequence', # Column of sequences
                   signals:str='Signal-1,Signal-2,Signal-3', # The three signal columns, comma-separated
                   id_col:str=None, # Column of ids, required with --fasta (default: ids are <file>:<row>)
                   sheet:str='0', # Excel sheet name or number
-                  on_invalid:Param("raise: stop at bad rows; drop: drop them, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
+                  on_invalid:Literal['raise', 'drop']='raise', # raise: stop at bad rows; drop: drop them, listed in dropped_rows.csv
                   config:str=None, # YAML/JSON with dna_config settings: design, thresholds, features, split, model, train (default: the pipeline's defaults)
-                  design:Param("cnn: convolutions on one-hot sequences; original: k-mer Word2Vec; kmer_counts: 4-6-mer counts (default cnn)", str, choices=['cnn', 'original', 'kmer_counts'])=None,
+                  design:Literal['cnn', 'original', 'kmer_counts']=None, # cnn: convolutions on one-hot sequences; original: k-mer Word2Vec; kmer_counts: 4-6-mer counts (default cnn)
                   thresholds:str=None, # 'quantile': each signal's quartiles over the training rows (default: the fixed thresholds of the config, or 0.5/1/1.5 and 0.1/0.25/0.5)
                   group_col:str=None, # Column whose groups stay in one part of the split, or several joined by commas, e.g. enhancer,segment (default: sequence, so identical sequences stay together)
-                  split:Param("stratified: by class; grouped: whole groups of --group_col; random (default stratified)", str, choices=['stratified', 'grouped', 'random'])=None,
-                  refit:Param("After evaluation, save a model refitted on train+valid rows, or all rows; none: save the evaluated model (default train+valid for cnn, none otherwise)", str, choices=['train+valid', 'all', 'none'])=None,
-                  no_baselines:Param("Skip ridge and logistic regression on k-mer counts (default: fit and score them)", store_true)=False,
+                  split:Literal['stratified', 'grouped', 'random']=None, # stratified: by class; grouped: whole groups of --group_col; random (default stratified)
+                  refit:Literal['train+valid', 'all', 'none']=None, # After evaluation, save a model refitted on train+valid rows, or all rows; none: save the evaluated model (default train+valid for cnn, none otherwise)
+                  no_baselines:bool=False, # Skip ridge and logistic regression on k-mer counts (default: fit and score them)
                   k:int=None, # k-mer length of --design original (default 3)
                   vector_size:int=None, # Word2Vec vector size of --design original (default 100)
                   w2v_epochs:int=None, # Word2Vec epochs of --design original (default 10)
@@ -45,8 +46,9 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
                   epochs:int=None, # Training epochs (default 50, with early stopping)
                   lr:float=None, # Maximum learning rate (default 0.003)
                   seed:int=None, # Seed of the split and the training (default 42)
-                  overwrite:Param("Replace an existing output folder", store_true)=False,
-                  quiet:Param("No progress bars", store_true)=False):
+                  overwrite:bool=False, # Replace an existing output folder
+                  quiet:bool=False, # No progress bars
+                 ):
     "Train the sequence pipeline (a CNN on one-hot sequences, or the k-mer Word2Vec design -> class A-D and three signals) on your spreadsheets, next to k-mer baselines."
     from mtl_bio.runs import format_metrics
     from mtl_bio.dna.train import train_dna
@@ -78,13 +80,14 @@ def dna_train_cli(data:Param("Spreadsheet(s)/CSV/TSV, or folder(s) of them, with
 # %% ../../nbs/16_dna_commands.ipynb #13d3a9a8
 @call_parse
 def dna_predict_cli(run:str, # Run folder of dna-train (or its model.pt)
-                    data:Param("Spreadsheet(s)/CSV/TSV or FASTA file(s) of new sequences", nargs='+'),
+                    data:list[str], # Spreadsheet(s)/CSV/TSV or FASTA file(s) of new sequences
                     out:str='predictions.csv', # Where to write the predictions (CSV)
                     sequence_col:str='sequence', # Column of sequences (tables)
                     id_col:str=None, # Column of ids (tables); default: <file>:<row>
                     sheet:str='0', # Excel sheet name or number
-                    on_invalid:Param("raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv", str, choices=['raise', 'drop'])='raise',
-                    overwrite:Param("Replace an existing output file", store_true)=False):
+                    on_invalid:Literal['raise', 'drop']='raise', # raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv
+                    overwrite:bool=False, # Replace an existing output file
+                   ):
     "Predict class, class probabilities and the three signals of new sequences with a trained sequence run."
     from mtl_bio.dna.predict import read_inputs, dna_predictor, predict_dna
     out, report = prediction_files(out, overwrite)
@@ -103,7 +106,8 @@ def dna_ism_cli(run:str, # Run folder of dna-train (or its model.pt)
                 id_col:str=None, # Column of ids in a table (default: ids are <file>:<row>)
                 sequence_col:str='sequence', # Column of sequences in a table
                 out:str='ism.csv', # The table of substitution effects (CSV); one heatmap per signal is written next to it as <out>_<signal>.png
-                overwrite:Param("Replace existing output files", store_true)=False):
+                overwrite:bool=False, # Replace existing output files
+               ):
     "In-silico mutagenesis: every single-base substitution of a sequence scored for each signal, as a table and heatmaps."
     from mtl_bio.dna.predict import read_inputs, dna_predictor
     from mtl_bio.dna.ism import ism, plot_ism
@@ -133,10 +137,11 @@ def dna_ism_cli(run:str, # Run folder of dna-train (or its model.pt)
 def dna_demo_cli(out:str='runs/dna_demo', # Output folder of the run
                  n:int=3000, # Number of generated sequences
                  epochs:int=None, # Training epochs (default: the design's, 20 for cnn, 50 for original)
-                 design:Param("cnn, original or kmer_counts (default cnn)", str, choices=['cnn', 'original', 'kmer_counts'])='cnn',
+                 design:Literal['cnn', 'original', 'kmer_counts']='cnn', # cnn, original or kmer_counts (default cnn)
                  seed:int=0, # Seed of the data, split and training
-                 overwrite:Param("Replace an existing output folder", store_true)=False,
-                 quiet:Param("No progress bars", store_true)=False):
+                 overwrite:bool=False, # Replace an existing output folder
+                 quiet:bool=False, # No progress bars
+                ):
     "Train the sequence pipeline on generated sequences with planted motifs; write the run and the data it used."
     from mtl_bio.runs import format_metrics
     from mtl_bio.dna.example import example_sequences
@@ -157,4 +162,5 @@ pipeline = Pipeline('dna', 'Sequences with three signals (DNA/RNA)',
     'dna-predict': 'mtl_bio.dna.commands:dna_predict_cli',
     'dna-demo': 'mtl_bio.dna.commands:dna_demo_cli',
     'dna-ism': 'mtl_bio.dna.commands:dna_ism_cli'},
-    modules=('mtl_bio.dna.predict', 'mtl_bio.dna.cnn', 'mtl_bio.dna.kmers'))
+    modules=('mtl_bio.dna.predict', 'mtl_bio.dna.cnn', 'mtl_bio.dna.kmers'),
+    libraries={'gensim': 'gensim'})   # installed by pip install 'mtl_bio[dna]'

@@ -17,7 +17,7 @@ __all__ = ['kmer_count_matrix', 'KmerCountFeaturizer', 'ridge_signals', 'logisti
 def kmer_count_matrix(seqs, # Cleaned sequences (U read as T)
                       ks=(4, 5, 6), # The k-mer lengths, counted side by side
                      )->sp.csr_matrix:
-    "Sparse (sequences x sum of 5**k) counts of every k-mer of each length in ks (alphabet ACGTN)."
+    "Sparse (sequences x sum of 5^k) counts of every k-mer of each length in ks (alphabet ACGTN)."
     return sp.hstack([kmer_counts(seqs, int(k), 'dna') for k in ks]).tocsr()
 
 # %% ../../nbs/13b_dna_kmers.ipynb #81c95be2

@@ -5,7 +5,8 @@
 # %% ../../nbs/34_drugseq_commands.ipynb #98efe79c
 from __future__ import annotations
 from pathlib import Path
-from fastcore.script import call_parse, Param, store_true
+from typing import Literal
+from fastcore.script import call_parse
 from ..core import *
 from ..registry import Pipeline
 
@@ -38,18 +39,19 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
                       activation:str=None, # .h5ad: obs column of the historical activation score (default: derived from the scores)
                       cluster:str=None, # .h5ad: obs column of the cluster id (default: none)
                       layer:str=None, # .h5ad: expression layer (default X)
-                      tokens:Param("Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)", str, choices=list(TOKENISATIONS))=None,
+                      tokens:Literal[tuple(TOKENISATIONS)]=None, # Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)
                       epochs:int=None, # Training epochs (default 50)
                       seed:int=None, # Seed of the split and the training (default 614)
-                      no_zscore:Param("Do not z-score the genes", store_true)=False,
-                      normalize:Param("Raw counts: auto (default: normalize_total + log1p when the training wells hold integer counts), log1p (always) or none", str, choices=['auto', 'log1p', 'none'])=None,
+                      no_zscore:bool=False, # Do not z-score the genes
+                      normalize:Literal['auto', 'log1p', 'none']=None, # Raw counts: auto (default: normalize_total + log1p when the training wells hold integer counts), log1p (always) or none
                       n_top_genes:int=None, # Keep only this many highly variable genes, chosen on the training wells (default: all genes)
                       reference_cluster:str=None, # Use only the DMSO wells of this cluster as the reference (default: all DMSO wells)
-                      embedding:Param("2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)", str, choices=['auto', 'pca', 'umap'])=None,
-                      skip_train:Param("Do not train: evaluate and export with --model", store_true)=False,
+                      embedding:Literal['auto', 'pca', 'umap']=None, # 2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)
+                      skip_train:bool=False, # Do not train: evaluate and export with --model
                       model:str=None, # Run folder or model.pt to use with --skip_train (required with it)
-                      overwrite:Param("Replace an existing output folder", store_true)=False,
-                      quiet:Param("No progress bars", store_true)=False):
+                      overwrite:bool=False, # Replace an existing output folder
+                      quiet:bool=False, # No progress bars
+                     ):
     "Train the DRUG-seq gene-token Transformer (or, with --skip_train, evaluate and export from a checkpoint)."
     from mtl_bio.runs import format_metrics
     from mtl_bio.drugseq.train import read_screen, evaluate_drugseq, train_drugseq
@@ -80,9 +82,10 @@ def drugseq_predict_cli(run:str, # Run folder (or its model.pt) of a drugseq-tra
                         scores:str=None, # .h5ad of a labelled plate: comma-separated obs columns of the scores (default: none, unlabelled)
                         label:str=None, # .h5ad of a labelled plate: obs column of the 0/1 label (default: none, unlabelled)
                         reference_cluster:str=None, # Use only the DMSO wells of this cluster as the reference (default: all DMSO wells)
-                        fill_missing:Param("Read genes the plate lacks as the training mean (default: refuse, naming them)", store_true)=False,
-                        embedding:Param("2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)", str, choices=['auto', 'pca', 'umap'])=None,
-                        overwrite:Param("Replace an existing output folder", store_true)=False):
+                        fill_missing:bool=False, # Read genes the plate lacks as the training mean (default: refuse, naming them)
+                        embedding:Literal['auto', 'pca', 'umap']=None, # 2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)
+                        overwrite:bool=False, # Replace an existing output folder
+                       ):
     "Score a new plate with a trained DRUG-seq run: predictions, latent space, distances to this plate's DMSO centre, compound ranking, gene importance, screen.h5ad."
     from mtl_bio.runs import format_metrics
     from mtl_bio.drugseq.train import read_screen, predict_screen
@@ -102,14 +105,15 @@ def drugseq_predict_cli(run:str, # Run folder (or its model.pt) of a drugseq-tra
 # %% ../../nbs/34_drugseq_commands.ipynb #b02d7105
 @call_parse
 def drugseq_demo_cli(out:str='runs/drugseq_demo', # Output folder
-                     pbmc:Param("The PBMC demonstration (needs scanpy) instead of a generated screen", store_true)=False,
+                     pbmc:bool=False, # The PBMC demonstration (needs scanpy) instead of a generated screen
                      wells:int=768, # Generated screen: wells
                      genes:int=2541, # Generated screen: genes
                      epochs:int=20, # Training epochs (the original design trains 50; on the generated screen 20 recover the same planted structure in 2 minutes)
                      seed:int=0, # Seed of the generated screen
-                     embedding:Param("2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)", str, choices=['auto', 'pca', 'umap'])=None,
-                     overwrite:Param("Replace an existing output folder", store_true)=False,
-                     quiet:Param("No progress bars", store_true)=False):
+                     embedding:Literal['auto', 'pca', 'umap']=None, # 2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)
+                     overwrite:bool=False, # Replace an existing output folder
+                     quiet:bool=False, # No progress bars
+                    ):
     "Train on a generated DRUG-seq screen (or the PBMC demonstration) and report what it recovers."
     import pandas as pd
     from mtl_bio.runs import format_metrics
@@ -135,4 +139,5 @@ pipeline = Pipeline('drugseq', 'DRUG-seq (expression)',
     'drugseq-train': 'mtl_bio.drugseq.commands:drugseq_train_cli',
     'drugseq-predict': 'mtl_bio.drugseq.commands:drugseq_predict_cli',
     'drugseq-demo': 'mtl_bio.drugseq.commands:drugseq_demo_cli'},
-    modules=('mtl_bio.drugseq.train',))
+    modules=('mtl_bio.drugseq.train',),
+    libraries={'anndata': 'anndata', 'scanpy': 'scanpy'})   # installed by pip install 'mtl_bio[drugseq]'

@@ -5,7 +5,8 @@
 # %% ../../nbs/27_tps_commands.ipynb #61b705b9
 from __future__ import annotations
 from pathlib import Path
-from fastcore.script import call_parse, Param, store_true
+from typing import Literal
+from fastcore.script import call_parse
 from ..core import *
 from ..registry import Pipeline
 
@@ -30,7 +31,7 @@ def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, s
 def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   out:str='runs/tps', # Output folder of the run
                   top_k:int=None, # Number of most frequent products to predict (default 30)
-                  embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2', 'none'])=None,
+                  embedding:Literal['similarity', 'composition', 'w2v', 'esm2', 'none']=None, # Sequence embedding (default similarity)
                   esm_model:str=None, # ESM-2 model name or local .pt, with --embedding esm2 (default esm2_t33_650M_UR50D)
                   pretrain:str=None, # FASTA of unlabeled sequences added to the Word2Vec corpus, with --embedding w2v (default: the training sequences only)
                   cache_dir:str=None, # ESM-2 embedding cache folder (default: no cache)
@@ -38,12 +39,13 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   epochs:int=None, # Training epochs (default 60, with early stopping)
                   seed:int=None, # Seed of the split and the training (default 42)
                   test_pct:float=None, # Fraction of enzymes held out as a test part, by identity group (default 0: every enzyme trains the final model)
-                  identity_measure:Param("Identity groups by 3-mer cosine (kmer) or Smith-Waterman identity (alignment) (default kmer)", str, choices=['kmer', 'alignment'])=None,
+                  identity_measure:Literal['kmer', 'alignment']=None, # Identity groups by 3-mer cosine (kmer) or Smith-Waterman identity (alignment) (default kmer)
                   identity:float=None, # Similarity at which two enzymes share an identity group (default 0.7; e.g. 0.4 with --identity_measure alignment)
-                  design:Param("homology: the homology-aware model; original: the fusion network of the original design (default homology)", str, choices=['homology', 'original'])=None,
-                  on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv", str, choices=['raise', 'drop'])='raise',
-                  overwrite:Param("Replace an existing output folder", store_true)=False,
-                  quiet:Param("No progress bars", store_true)=False):
+                  design:Literal['homology', 'original']=None, # homology: the homology-aware model; original: the fusion network of the original design (default homology)
+                  on_invalid:Literal['raise', 'drop']='raise', # raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv
+                  overwrite:bool=False, # Replace an existing output folder
+                  quiet:bool=False, # No progress bars
+                 ):
     "Train the terpene synthase pipeline (products + type) on a MARTS-DB table."
     from mtl_bio.runs import format_metrics
     from mtl_bio.terpene.data import load_marts
@@ -62,21 +64,22 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
 @call_parse
 def tps_cv_cli(data:str, # MARTS-DB reactions table
                out:str='runs/tps_cv', # Output folder
-               scheme:Param("grouped: near-identical sequences in one fold; random: single enzymes", str, choices=['grouped', 'random'])='grouped',
+               scheme:Literal['grouped', 'random']='grouped', # grouped: near-identical sequences in one fold; random: single enzymes
                folds:int=5, # Number of folds
                top_k:int=None, # Number of most frequent products to predict (default 30)
-               embedding:Param("Sequence embedding (default similarity)", str, choices=['similarity', 'composition', 'w2v', 'esm2', 'none'])=None,
+               embedding:Literal['similarity', 'composition', 'w2v', 'esm2', 'none']=None, # Sequence embedding (default similarity)
                esm_model:str=None, # ESM-2 model name or local .pt, with --embedding esm2 (default esm2_t33_650M_UR50D)
                pretrain:str=None, # FASTA of unlabeled sequences added to the Word2Vec corpus, with --embedding w2v (default: the training sequences only)
                cache_dir:str=None, # ESM-2 embedding cache folder (default: no cache)
                config:str=None, # YAML/JSON with tps_config settings (default: the pipeline's defaults)
                epochs:int=None, # Training epochs per fold (default 60, with early stopping)
                seed:int=0, # Seed of the folds and the training
-               identity_measure:Param("Identity groups by 3-mer cosine (kmer) or Smith-Waterman identity (alignment) (default kmer)", str, choices=['kmer', 'alignment'])=None,
+               identity_measure:Literal['kmer', 'alignment']=None, # Identity groups by 3-mer cosine (kmer) or Smith-Waterman identity (alignment) (default kmer)
                identity:float=None, # Similarity at which two enzymes share an identity group (default 0.7; e.g. 0.4 with --identity_measure alignment)
-               design:Param("homology: the homology-aware model; original: the fusion network of the original design (default homology)", str, choices=['homology', 'original'])=None,
-               on_invalid:Param("raise: stop at bad rows; drop: drop those enzymes", str, choices=['raise', 'drop'])='raise',
-               overwrite:Param("Replace an existing output folder", store_true)=False):
+               design:Literal['homology', 'original']=None, # homology: the homology-aware model; original: the fusion network of the original design (default homology)
+               on_invalid:Literal['raise', 'drop']='raise', # raise: stop at bad rows; drop: drop those enzymes
+               overwrite:bool=False, # Replace an existing output folder
+              ):
     "Cross-validate the terpene synthase model against random, prior and nearest-neighbour baselines."
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import cross_validate_tps, format_cv
@@ -93,13 +96,14 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table
 # %% ../../nbs/27_tps_commands.ipynb #c1c0b94f
 @call_parse
 def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
-                    data:Param("FASTA file(s), or tables with a sequence column", nargs='+'),
+                    data:list[str], # FASTA file(s), or tables with a sequence column
                     out:str='tps_predictions.csv', # Where to write the predictions (CSV)
                     top_k:int=5, # Products listed per enzyme
-                    all_probs:Param("Also write every product's probability", store_true)=False,
+                    all_probs:bool=False, # Also write every product's probability
                     kingdom:str=None, # Kingdom of enzymes without one, e.g. Plantae (default: a kingdom column if present, else unknown)
-                    on_invalid:Param("raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv", str, choices=['raise', 'drop'])='raise',
-                    overwrite:Param("Replace an existing output file", store_true)=False):
+                    on_invalid:Literal['raise', 'drop']='raise', # raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv
+                    overwrite:bool=False, # Replace an existing output file
+                   ):
     "Predict the products and terpene type of new enzymes with a trained run."
     from mtl_bio.terpene.data import load_proteins
     from mtl_bio.terpene.predict import tps_predictor, predict_tps
@@ -120,8 +124,9 @@ def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
 def tps_demo_cli(out:str='runs/tps_demo', # Output folder of the run
                  epochs:int=30, # Training epochs
                  seed:int=0, # Seed of the generated table, the split and the training
-                 overwrite:Param("Replace an existing output folder", store_true)=False,
-                 quiet:Param("No progress bars", store_true)=False):
+                 overwrite:bool=False, # Replace an existing output folder
+                 quiet:bool=False, # No progress bars
+                ):
     "Train the terpene synthase pipeline on a generated MARTS-DB-shaped table."
     import tempfile
     from mtl_bio.runs import format_metrics
@@ -145,4 +150,5 @@ pipeline = Pipeline('terpene', 'Terpene synthases (proteins)',
     'tps-cv': 'mtl_bio.terpene.commands:tps_cv_cli',
     'tps-predict': 'mtl_bio.terpene.commands:tps_predict_cli',
     'tps-demo': 'mtl_bio.terpene.commands:tps_demo_cli'},
-    modules=('mtl_bio.terpene.predict',))
+    modules=('mtl_bio.terpene.predict',),
+    libraries={'esm': 'fair-esm', 'pyopal': 'pyopal', 'gensim': 'gensim'})   # installed by pip install 'mtl_bio[terpene]'

