@@ -19,9 +19,9 @@ from .provenance import progress
 
 # %% auto #0
 __all__ = ['PG_TIMEOUT', 'PRECISIONS', 'world_size', 'rank', 'is_main', 'init_distributed', 'distributed', 'barrier', 'from_main',
-           'all_objects', 'checksums', 'agree', 'my_share', 'RankDone', 'part_ways', 'parted', 'precision_mode',
-           'Autocast', 'precision_callbacks', 'ShardedDL', 'RankTrainer', 'rank_training', 'save_weights', 'vector_key',
-           'VectorCache']
+           'all_objects', 'checksums', 'agree', 'my_share', 'missing_anywhere', 'RankDone', 'part_ways', 'parted',
+           'precision_mode', 'Autocast', 'precision_callbacks', 'ShardedDL', 'RankTrainer', 'rank_training',
+           'save_weights', 'vector_key', 'VectorCache']
 
 # %% ../nbs/05a_distributed.ipynb #a33beb9e
 _PARTED = [False]   # rank 0 after a run of several processes: the others have finished
@@ -99,6 +99,10 @@ def agree(what:str, # What obj is, for the error
 def my_share(items:list)->list:
     "The items this rank computes: every world_size()-th, from its rank (items in the same order on every rank)."
     return items[rank()::world_size()]
+
+def missing_anywhere(keys)->list:
+    "The keys missing on any rank, sorted: one list on every rank to split with my_share, however the ranks' reads of a shared cache folder interleaved with the others' writes."
+    return sorted(set().union(*all_objects(set(keys))))
 
 class RankDone(Exception):
     "Raised on ranks other than 0 when their part of a run is done: rank 0 alone evaluates and writes the run folder."
@@ -282,7 +286,7 @@ def get(self:VectorCache, items:list, # Texts or sequences
     have = self.load()
     first = {}
     for i,k in enumerate(keys): first.setdefault(k, i)
-    todo = sorted(k for k in first if k not in have)   # the same order on every rank
+    todo = missing_anywhere(k for k in first if k not in have)   # one list on every rank, even where a late rank already sees an early one's shards
     mine, new = my_share(todo), {}
     for a in progress(range(0, len(mine), chunk), f'{what}: {len(mine):,} of {len(keys):,} to compute' + (f' on rank {rank()}' if world_size()>1 else '')):
         ks = mine[a:a+chunk]

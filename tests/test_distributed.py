@@ -131,6 +131,26 @@ def test_two_processes_split_esm2_embedding_into_one_resumable_cache(tmp_path):
     again = EsmEmbedder(ck, window=20, overlap=5, batch_tokens=64, cache_dir=tmp_path/'cache', device='cpu')
     again.embed(seqs); assert again.n_computed == 0
 
+CACHE_WORKER = '''
+import sys, time
+import numpy as np
+from mtl_bio.distributed import VectorCache, distributed, rank
+items = [f'item {i}' for i in range(12)]
+with distributed('cpu'):
+    if rank() == 0: time.sleep(3)   # rank 1 has stored its first shards before rank 0 reads the folder
+    v = VectorCache(sys.argv[1]).get(items, lambda pos: np.repeat(pos[:, None], 3, 1), chunk=2)
+    np.save(f'rank{rank()}.npy', v)
+'''
+
+def test_two_processes_that_read_the_cache_at_different_moments_still_split_it_whole(tmp_path):
+    "A rank that starts late sees the other's first shards: the ranks must still split one list, or some keys are computed by no rank (a KeyError seen once in CI under load)"
+    (tmp_path/'worker.py').write_text(CACHE_WORKER)
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'CUDA_VISIBLE_DEVICES': ''}
+    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', 'worker.py', 'cache'],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for i in (0, 1): np.testing.assert_array_equal(np.load(tmp_path/f'rank{i}.npy'), np.repeat(np.arange(12.)[:, None], 3, 1))
+
 FIT_WORKER = '''
 import sys
 from mtl_bio.runs import ColumnFeaturizer, register_featurizer, train_run

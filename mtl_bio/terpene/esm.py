@@ -8,7 +8,7 @@ import argparse, hashlib, pickle, re
 from pathlib import Path
 import numpy as np, torch
 from ..core import *
-from ..distributed import VectorCache, my_share, vector_key
+from ..distributed import VectorCache, missing_anywhere, my_share, vector_key
 from ..provenance import progress
 from fastcore.basics import patch
 
@@ -152,7 +152,7 @@ def embed(self:EsmEmbedder, seqs)->np.ndarray:
     hashes = [seq_hash(s) for s in seqs]
     store = VectorCache(self.cache)
     have = store.load()
-    missing = sorted({h for h in hashes if h not in have})
+    missing = missing_anywhere(h for h in hashes if h not in have)   # one list on every rank, however their reads of the folder interleaved
     mine = set(my_share(missing))   # several processes: each embeds its share of what is missing
     todo = {h: s for h,s in zip(hashes, seqs) if h in mine}
     self.n_computed, computed = 0, {}
