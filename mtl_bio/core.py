@@ -11,11 +11,11 @@ from .provenance import recording_run, run_record, apply_umask, current_umask
 
 
 # %% auto #0
-__all__ = ['DEVICE_NAMES', 'OUTPUT_MARK', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns', 'is_missing',
-           'numeric_matrix', 'recording_inputs', 'note_input', 'input_clash', 'refuse_clash', 'read_table', 'set_seed',
-           'resolve_device', 'using_device', 'device_setting', 'default_device', 'atomic_write', 'save_json',
-           'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir', 'output_kind',
-           'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
+__all__ = ['DEVICE_NAMES', 'OUTPUT_MARK', 'ON_INVALID', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns',
+           'is_missing', 'numeric_matrix', 'recording_inputs', 'note_input', 'input_clash', 'refuse_clash',
+           'read_table', 'set_seed', 'resolve_device', 'using_device', 'device_setting', 'default_device',
+           'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir',
+           'output_kind', 'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -423,3 +423,6 @@ def write_predictions(res, out, report,
         print(f"{len(problems)} invalid sequence(s) not predicted; listed in {report}")
     elif Path(report).exists(): Path(report).unlink()
     print(f"{len(res)} {what} predicted -> {out}")
+
+# %% ../nbs/00_core.ipynb #95b0c5cb
+ON_INVALID = ('raise', 'drop')   # --on_invalid: stop at the first bad row, or drop the bad rows and list them

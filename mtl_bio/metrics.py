@@ -161,8 +161,8 @@ def macro_roc_auc(y, scores)->float:
     return float(np.mean([roc_auc_score(y[:,c], scores[:,c]) for c in ok])) if ok else float('nan')
 
 # %% ../nbs/05_metrics.ipynb #94a9f317
-def regression_metrics(y, pred)->dict:
-    "MSE, MAE, R² and Pearson r per target column, over rows where the target is known."
+def regression_metrics(y, pred)->list:
+    "MSE, MAE, R² and Pearson r per target column (a list of dicts, one per column), over rows where the target is known."
     y, pred = np.asarray(y, dtype=np.float64), np.asarray(pred, dtype=np.float64)
     if y.ndim==1: y, pred = y[:,None], pred[:,None]
     out = []

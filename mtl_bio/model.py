@@ -120,13 +120,13 @@ _all_ = ['ENCODERS', 'register_encoder']   # kept here too: they live in mtl_bio
 
 def build_model(tasks:list, # Fitted Tasks; one head each
                 n_in:int, # Width of the input (or of the encoder input, for encoders that need it)
-                sizes=(256, 128), ps=0.1, bn:bool=True, act:str='relu',
+                *, sizes=(256, 128), ps=0.1, bn:bool=True, act:str='relu',
                 head_hidden:int=None, head_p:float=0.,
                 encoder:dict=None, # {'name': registered encoder, **kwargs}; None for precomputed features
                 return_latent:bool=False,
                 members:int=1, # More than 1: a MultiTaskEnsemble of that many such models
-               )->MultiTaskModel:
-    "A `MultiTaskModel` for `tasks`, Xavier-initialised."
+               )->MultiTaskModel|MultiTaskEnsemble:
+    "A `MultiTaskModel` for `tasks`, Xavier-initialised (with `members` > 1, a `MultiTaskEnsemble` of such models)."
     if members>1:
         kw = dict(sizes=sizes, ps=ps, bn=bn, act=act, head_hidden=head_hidden, head_p=head_p, encoder=encoder, return_latent=return_latent)
         return MultiTaskEnsemble([build_model(tasks, n_in, **kw) for _ in range(members)])

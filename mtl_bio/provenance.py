@@ -8,9 +8,9 @@ import contextlib, datetime, hashlib, importlib, json, logging, os, platform, sh
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['HASH_LIMIT', 'CORE_LIBRARIES', 'PIPELINE_LIBRARIES', 'logger', 'recording_run', 'note_run', 'file_record',
-           'input_records', 'library_versions', 'code_commit', 'run_record', 'current_umask', 'apply_umask',
-           'console_logging', 'in_jupyter', 'log_file', 'progress', 'log_step']
+__all__ = ['HASH_LIMIT', 'CORE_LIBRARIES', 'logger', 'recording_run', 'note_run', 'file_record', 'input_records',
+           'library_versions', 'code_commit', 'run_record', 'current_umask', 'apply_umask', 'console_logging',
+           'in_jupyter', 'log_file', 'progress', 'log_step']
 
 # %% ../nbs/00c_provenance.ipynb #b0effc12
 _RUN = None   # while a command or an output folder is being made: what its run.json will say
@@ -60,15 +60,16 @@ def input_records(paths, # Files and folders read
     return out
 
 # %% ../nbs/00c_provenance.ipynb #c9c14d5a
-CORE_LIBRARIES = {'mtl_bio': 'mtl_bio', 'torch': 'torch', 'fastai': 'fastai', 'fastcore': 'fastcore', 'numpy': 'numpy', 'pandas': 'pandas'}
-PIPELINE_LIBRARIES = {'gensim': 'gensim', 'esm': 'fair-esm', 'transformers': 'transformers', 'scanpy': 'scanpy', 'anndata': 'anndata',
-                      'sklearn': 'scikit-learn', 'pyopal': 'pyopal', 'parasail': 'parasail', 'pydantic': 'pydantic'}
+CORE_LIBRARIES = {'mtl_bio': 'mtl_bio', 'torch': 'torch', 'fastai': 'fastai', 'fastcore': 'fastcore', 'numpy': 'numpy', 'pandas': 'pandas',
+                  'sklearn': 'scikit-learn', 'pydantic': 'pydantic'}
 
 def library_versions()->dict:
-    "Python's version, the core libraries', and those of the pipeline libraries this process imported."
+    "Python's version, the core libraries', and those of every pipeline library (as each pipeline's declaration names them) that this process imported."
     from importlib.metadata import version, PackageNotFoundError
+    from mtl_bio.registry import discover_pipelines   # the core names no pipeline's library: the declarations do
+    libs = {m:d for p in discover_pipelines().values() for m,d in p.libraries.items() if m in sys.modules}
     out = {'python': platform.python_version()}
-    for mod, dist in {**CORE_LIBRARIES, **{m:d for m,d in PIPELINE_LIBRARIES.items() if m in sys.modules}}.items():
+    for mod, dist in {**CORE_LIBRARIES, **libs}.items():
         try: out[dist] = version(dist)
         except PackageNotFoundError: out[dist] = getattr(sys.modules.get(mod), '__version__', None)
     return out

@@ -10,17 +10,26 @@ from .core import *
 
 # %% auto #0
 __all__ = ['FEATURIZERS', 'ENCODERS', 'ENTRY_POINT_GROUP', 'PIPELINES', 'register_featurizer', 'register_encoder', 'Pipeline',
-           'register_pipeline', 'discover_pipelines', 'resolve', 'load_pipeline', 'missing_libraries', 'install_hint',
-           'require_libraries', 'command_table', 'command_parser']
+           'register_pipeline', 'discover_pipelines', 'resolve', 'load_pipeline', 'check_run_pipeline',
+           'missing_libraries', 'install_hint', 'require_libraries', 'command_table', 'command_parser']
 
 # %% ../nbs/00a_registry.ipynb #e5e338c8
 FEATURIZERS = {}   # name -> featurizer class
 
 # %% ../nbs/00a_registry.ipynb #36aae5c3
+def _check_new_name(table:dict, # name -> class
+                    name:str, cls, what:str):
+    "A name is registered once: another class under it is an error naming both. A class of the same name replaces it: the same definition run again (a notebook cell run twice, or a notebook's copy of a module's class)"
+    old = table.get(name)
+    if old is None or old.__qualname__==cls.__qualname__: return
+    raise MtlBioError(f"{what} name {name!r} is registered twice: by {old.__module__}.{old.__qualname__} and by {cls.__module__}.{cls.__qualname__}; give one of them another name")
+
 def register_featurizer(name:str, # The name stored in checkpoints and used in configs (features.name)
                        ):
-    "Class decorator registering a featurizer under `name`."
-    def _reg(cls): cls.registered_name = name; FEATURIZERS[name] = cls; return cls
+    "Class decorator registering a featurizer under `name` (a name another class has is an error naming both)."
+    def _reg(cls):
+        _check_new_name(FEATURIZERS, name, cls, 'featurizer')
+        cls.registered_name = name; FEATURIZERS[name] = cls; return cls
     return _reg
 
 # %% ../nbs/00a_registry.ipynb #53276de7
@@ -29,8 +38,10 @@ ENCODERS = {}   # name -> encoder class (an nn.Module with an n_out attribute)
 # %% ../nbs/00a_registry.ipynb #467e3ca0
 def register_encoder(name:str, # The name used in model.encoder.name of a config or checkpoint
                     ):
-    "Class decorator registering an encoder under `name`, so `build_model` and checkpoints can rebuild it."
-    def _reg(cls): ENCODERS[name] = cls; return cls
+    "Class decorator registering an encoder under `name`, so `build_model` and checkpoints can rebuild it (a name another class has is an error naming both)."
+    def _reg(cls):
+        _check_new_name(ENCODERS, name, cls, 'encoder')
+        cls.registered_name = name; ENCODERS[name] = cls; return cls
     return _reg
 
 # %% ../nbs/00a_registry.ipynb #ba47235c
@@ -114,6 +125,16 @@ def load_pipeline(name:str, # A pipeline id, as stored in a checkpoint
         try: importlib.import_module(m)
         except ImportError as ex: raise input_error(f"the pipeline {name!r} cannot be loaded ({m}: {ex}); {install_hint(ps[name])} installs what it needs", file=source) from None
     return ps[name]
+
+# %% ../nbs/00a_registry.ipynb #7154261e
+def check_run_pipeline(meta:dict, # A loaded run's checkpoint meta (Predictor.meta)
+                       p:Pipeline, # The pipeline whose run is expected
+                       what:str, # What such a run is called in the message ('a sequence-pipeline run')
+                       hint:str='', # Added to the message: what to use instead
+                      ):
+    "An error naming the checkpoint unless pipeline `p` wrote it."
+    got = meta.get('pipeline')
+    if got!=p.name: raise input_error(f"not {what} (pipeline {got!r})" + (f"; {hint}" if hint else ''), file=meta.get('path'))
 
 # %% ../nbs/00a_registry.ipynb #f8cfd404
 def missing_libraries(p:Pipeline, # A pipeline's declaration

@@ -71,7 +71,7 @@ class ColumnFeaturizer:
     def n_out(self): return len(self.columns)
     def to_dict(self):
         "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return dict(name='columns', columns=self.columns, standardize=self.standardize, mean=self.mean, std=self.std)
+        return dict(name=self.registered_name, columns=self.columns, standardize=self.standardize, mean=self.mean, std=self.std)
 
 # %% ../nbs/08_runs.ipynb #75ec61ba
 DEFAULTS = {

@@ -8,6 +8,31 @@ from types import SimpleNamespace
 def pytest_configure(config):
     config.addinivalue_line('markers', "notebook: executes a tutorial notebook through papermill (the README's test command runs these; "
                                        ".ci/newest_stack.sh, on the newest fastai/fastcore, deselects them with -m 'not notebook')")
+    config.addinivalue_line('markers', "slow: an end-to-end check that trains, starts processes or runs a notebook (every notebook test is slow too); "
+                                       "the README's test command runs them, -m 'not slow' is the quick tier")
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+    for item in items:
+        if item.get_closest_marker('notebook'): item.add_marker(pytest.mark.slow)
+
+_TIMES = {}   # test file -> [seconds in all, seconds of slow tests, tests]
+
+def pytest_runtest_logreport(report):
+    t = _TIMES.setdefault(report.nodeid.split('::')[0], [0., 0., 0])
+    t[0] += report.duration
+    if 'slow' in report.keywords: t[1] += report.duration
+    if report.when == 'call': t[2] += 1
+
+def pytest_terminal_summary(terminalreporter):
+    "What the suite cost, per file, and the slow tier's share"
+    if not _TIMES: return
+    w = terminalreporter
+    w.section('time per test file (setup, call and teardown)')
+    for f, (t, slow, n) in sorted(_TIMES.items(), key=lambda kv: -kv[1][0]):
+        w.write_line(f"{t:8.1f} s  {n:3d} tests  {slow:8.1f} s slow  {f}")
+    tot, slow = sum(v[0] for v in _TIMES.values()), sum(v[1] for v in _TIMES.values())
+    w.write_line(f"{tot:8.1f} s in all; the slow tier {slow:.1f} s ({100*slow/max(tot, 1e-9):.0f}%)")
 
 def mtl(*args, cwd=None):
     """Run `mtl_bio ARGS` as the console script does (`mtl_bio.cli.main`), in this process: the same exit status, stdout and stderr,

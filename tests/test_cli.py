@@ -92,3 +92,20 @@ def test_demos_write_only_inside_out(tmp_path):
     r = mtl('tps-demo', '--out', tmp_path/'tps', '--epochs', 1, '--quiet', cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert [p.name for p in tmp_path.iterdir()] == ['tps'] and (tmp_path/'tps'/'example_data.csv').exists()
+
+SMALL_DEMOS = {'demo': ['--rows', 1000, '--epochs', 2], 'dna-demo': ['--n', 600, '--epochs', 3], 'tps-demo': ['--epochs', 2],
+               'drugseq-demo': ['--wells', 384, '--genes', 800, '--epochs', 2], 'text-demo': ['--epochs', 2]}
+
+def test_every_demo_command_has_a_small_run_here():
+    "A pipeline that adds a *-demo command adds its small arguments here, so the test below runs it"
+    from mtl_bio.cli import CORE_COMMANDS
+    from mtl_bio.registry import command_table
+    assert {n for n in command_table(CORE_COMMANDS) if n=='demo' or n.endswith('-demo')} == set(SMALL_DEMOS)
+
+@pytest.mark.slow
+@pytest.mark.parametrize('demo', sorted(SMALL_DEMOS))
+def test_each_demo_runs_end_to_end(demo, tmp_path):
+    r = mtl(demo, '--out', tmp_path/'out', *SMALL_DEMOS[demo], '--quiet', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert [p.name for p in tmp_path.iterdir()] == ['out']   # nothing written outside --out
+    assert list((tmp_path/'out').rglob('metrics.json')), sorted(p.name for p in (tmp_path/'out').iterdir())

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, pytest, yaml
 from conftest import mtl
 
+pytestmark = pytest.mark.slow   # every test here starts two processes
 TOL = 1e-4   # outputs and metrics: one process against two (float rounding of a sum over two halves; measured about 1e-6)
 
 def torchrun(*args, cwd, scratch):

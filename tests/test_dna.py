@@ -46,6 +46,7 @@ def cli_run(tmp_path_factory):
     check_run_record(tmp/'run', 'dna-train')
     return tmp
 
+@pytest.mark.slow
 def test_dna_train_reads_a_folder_of_spreadsheets(cli_run):
     c = pd.read_csv(cli_run/'run'/'classified.csv')
     assert len(c) == 900 and set(c['class']) == set('ABCD')

@@ -54,6 +54,7 @@ def test_tutorial_generated(tmp_path):
     _check_exports(tmp_path/'nb'/'plate_scored', 96, 200)   # the new plate, scored without labels
     assert (tmp_path/'nb'/'plate_scored'/'screen.h5ad').exists() and (tmp_path/'nb'/'plate_umap.png').exists()   # ... and its scanpy UMAP
 
+@pytest.mark.slow
 def test_cli_train_skip_train_round_trip(tmp_path):
     ex, folder = _screen(tmp_path)
     r = mtl('drugseq-train', folder, '--out', tmp_path/'run', '--epochs', '3', '--embedding', 'pca', '--quiet')
@@ -106,6 +107,7 @@ def test_cli_errors_leave_nothing_behind(tmp_path):
     r = mtl('drugseq-train', folder, '--out', tmp_path/'x', '--skip_train', '--model', tmp_path/'m.pt')
     assert r.returncode == 2 and 'not a readable checkpoint' in r.stderr and not (tmp_path/'x').exists()
 
+@pytest.mark.slow
 def test_pbmc_demonstration(tmp_path):
     "Real expression data: the PBMC cells scanpy ships, T cell vs other as the label, read back from an .h5ad"
     sc = pytest.importorskip('scanpy', reason='the PBMC demonstration needs scanpy')

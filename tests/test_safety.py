@@ -57,6 +57,7 @@ def test_overwrite_replaces_only_mtl_bio_outputs(generic, tmp_path):
     r = mtl('demo', '--out', mine, '--rows', 300, '--epochs', 1, '--overwrite', '--quiet')
     assert r.returncode == 2 and 'is not an output folder of mtl_bio' in r.stderr and (mine/'thesis.tex').read_text() == 'keep'
 
+@pytest.mark.slow
 def test_two_runs_on_one_new_out(tmp_path):
     "Started together on the same new --out without --overwrite: one run lands, the other is refused and replaces nothing"
     out = tmp_path/'shared'

@@ -23,6 +23,7 @@ def test_changes_names_only_installed_distributions_with_another_version():
     plan = {'fastcore': '1.14.5', 'mtl-bio': '0.0.1', 'xlrd': '2.0.2', 'fastai': '2.8.12'}
     assert install_check.changes(have, plan) == {'fastcore': ('2.2.41', '1.14.5')}   # mtl_bio itself and new distributions are no change
 
+@pytest.mark.slow
 def test_pip_resolver_keeps_the_installed_fastai_fastcore_and_torch():
     "What `pip install .` (no extras) would do here, asked of pip's resolver without installing: it changes none of the guarded distributions"
     have = install_check.installed()

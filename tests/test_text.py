@@ -25,6 +25,7 @@ def test_tutorial(tmp_path):
     mm = json.loads((tmp_path/'nb'/'run_masked'/'metrics.json').read_text())['test']
     assert mm['sentiment']['n'] < mm['topic']['n']
 
+@pytest.mark.slow
 def test_cli_train_predict_files(tmp_path):
     "text-train writes the run folder; text-predict and python -m mtl_bio.text write the configured CSV per task"
     conf = _config(tmp_path, output={'dir': 'preds', 'files': {'sentiment': 'elsewhere/mood.csv'}})

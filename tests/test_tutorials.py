@@ -30,10 +30,5 @@ def test_planted_signal_learns_the_planted_targets_reproducibly(tmp_path):
     assert test['tags']['macro_f1'] >= 0.9, test['tags']['macro_f1']
     assert test['y']['r2'] >= 0.9, test['y']['r2']
     assert test['cls']['macro_f1'] > test['cls']['baseline']['macro_f1'] + 0.5
-    assert ma == mb                                        # same seed, same metrics
+    assert ma == mb and ma['split']['seed'] == params['seed']   # same seed, same metrics (that another seed gives another split: 02_data)
     assert (a/'split.csv').read_text() == (b/'split.csv').read_text()
-
-def test_planted_signal_other_seed_changes_the_split(tmp_path):
-    a = run_notebook('planted_signal.ipynb', tmp_path/'a', n_rows=800, epochs=1, seed=1)
-    b = run_notebook('planted_signal.ipynb', tmp_path/'b', n_rows=800, epochs=1, seed=2)
-    assert (a/'split.csv').read_text() != (b/'split.csv').read_text()

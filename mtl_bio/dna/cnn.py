@@ -75,7 +75,7 @@ class OneHotFeaturizer:
     def n_out(self): return 4
     def to_dict(self):
         "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {'name': 'onehot', 'sequence_col': self.sequence_col, 'length': self.length}
+        return {'name': self.registered_name, 'sequence_col': self.sequence_col, 'length': self.length}
 
 # %% ../../nbs/13a_dna_cnn.ipynb #d1b83a09
 class MaskedSE(nn.Module):

@@ -53,6 +53,6 @@ class KmerW2VFeaturizer:
     def n_out(self): return self.kv.dim if self.kv is not None else self.vector_size
     def to_dict(self):
         "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        d = {'name': 'kmer_w2v', **{k: getattr(self, k) for k in self.settings}}
+        d = {'name': self.registered_name, **{k: getattr(self, k) for k in self.settings}}
         if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
         return d

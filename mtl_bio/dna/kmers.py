@@ -53,7 +53,7 @@ class KmerCountFeaturizer:
     def n_out(self): return len(self.columns) if self.columns is not None else sum(5**k for k in self.ks)
     def to_dict(self):
         "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {'name': 'kmer_counts', 'sequence_col': self.sequence_col, 'ks': list(self.ks), 'columns': self.columns, 'mean': self.mean, 'std': self.std}
+        return {'name': self.registered_name, 'sequence_col': self.sequence_col, 'ks': list(self.ks), 'columns': self.columns, 'mean': self.mean, 'std': self.std}
 
 # %% ../../nbs/13b_dna_kmers.ipynb #b3d87c04
 def ridge_signals(X, # k-mer counts of every row

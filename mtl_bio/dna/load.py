@@ -101,7 +101,7 @@ def load_sequences(paths, # File(s) or folder(s) of tables (.xlsx/.xls/.csv/.tsv
                    missing_signals:str='mask', # 'mask': an empty signal value is allowed (that signal is masked in training; the row's class is unknown), a row with none is a problem; 'raise': every empty value is a problem
                   )->tuple:
     "Read, combine and check sequence data; return (table, problems)."
-    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
+    if on_invalid not in ON_INVALID: raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
     if missing_signals not in ('mask', 'raise'): raise MtlBioError(f"missing_signals must be 'mask' or 'raise', not {missing_signals!r}")
     signal_cols = list(signal_cols or [])
     if fasta is not None and signal_cols and not id_col: raise MtlBioError("joining a FASTA file to a table of signals needs id_col, the id column of the table")

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
 from ..runs import load_predictor, format_metrics, Predictor
+from ..registry import check_run_pipeline
+from . import spec
 from ..sequences import *
 from .load import *
 from .labels import signal_labels, classify, LABELS
@@ -20,7 +22,7 @@ __all__ = ['dna_predictor', 'predict_dna', 'read_inputs']
 # %% ../../nbs/15_dna_predict.ipynb #c07e7d41
 def dna_predictor(run)->Predictor:
     pred = run if isinstance(run, Predictor) else load_predictor(run)
-    if pred.meta.get('pipeline')!='dna': raise input_error(f"not a sequence-pipeline run (pipeline {pred.meta.get('pipeline')!r}); use `mtl_bio predict` for it", file=pred.meta.get('path'))
+    check_run_pipeline(pred.meta, spec.pipeline, 'a sequence-pipeline run', 'use `mtl_bio predict` for it')
     return pred
 
 # %% ../../nbs/15_dna_predict.ipynb #94997b3e

@@ -12,6 +12,7 @@ from ..core import *
 from ..metrics import classification_report_df, one_hot
 from ..runs import train_run, run_config, merge_config, format_metrics, RunResult, Fraction, NonNegative
 from ..data import PARTS
+from . import spec
 from .load import SIGNALS
 from .labels import *
 from .embed import KmerW2VFeaturizer
@@ -154,7 +155,7 @@ def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three
     if len(counts) < 2 or counts.min() < 2:
         raise input_error(f"class counts {counts.to_dict()}: the split needs at least two classes with two or more rows each (is the data, or are the thresholds, right?)", file=source)
     export = lambda folder, **kw: _dna_export(folder, dna['signals'], th, how, dropped, **kw)
-    extra = {'pipeline': 'dna', 'design': dna['design'], 'signals': dna['signals'], 'thresholds': {k: list(v) for k,v in th.items()}, 'thresholds_kind': how}
+    extra = {'pipeline': spec.pipeline.name, 'design': dna['design'], 'signals': dna['signals'], 'thresholds': {k: list(v) for k,v in th.items()}, 'thresholds_kind': how}
     base = (lambda d, tasks, ys, rows: kmer_baselines(d, tasks, ys, rows, sequence_col=seq_col)) if dna['baselines'] else None
     return train_run(lab, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split, split_method=method, baselines=base,
                      card={'predict': 'mtl_bio dna-predict {run} NEW_SEQUENCES.xlsx --out predictions.csv',

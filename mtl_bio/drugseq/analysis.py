@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 from sklearn.decomposition import PCA
 from ..core import *
 from ..plots import finish_figure
+from .spec import VIEWS
 
 # %% auto #0
 __all__ = ['dmso_distances', 'compound_table', 'grad_x_input', 'rank_genes', 'gene_importance', 'grad_x_input_means', 'embed_2d',
@@ -88,7 +89,7 @@ def grad_x_input_means(model:torch.nn.Module, X, # Model inputs, wells x genes: 
 # %% ../../nbs/32_drugseq_analysis.ipynb #d7dc16f7
 def embed_2d(Z:np.ndarray, method:str='auto', seed:int=0)->tuple:
     "Two coordinates per well and the method used ('pca' or 'umap')."
-    if method not in ('auto', 'pca', 'umap'): raise MtlBioError(f"unknown embedding {method!r}; use 'auto', 'pca' or 'umap'")
+    if method not in VIEWS: raise MtlBioError(f"unknown embedding {method!r}; use one of {VIEWS}")
     if method in ('auto', 'umap'):
         try:
             import umap

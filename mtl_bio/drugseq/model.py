@@ -13,13 +13,13 @@ from ..data import LazyRows
 from .data import EXPR_ROW
 from ..tasks import tasks_from_config
 from ..model import build_model
-from .commands import TOKENISATIONS   # the choices of drugseq-train --tokens, kept where the command can read them without PyTorch
+from .spec import TOKENISATIONS, NORMALIZE   # the choices of --tokens and --normalize, kept where the commands read them without PyTorch
 from ..registry import register_encoder
 from ..runs import ColumnFeaturizer
 from ..registry import register_featurizer
 
 # %% auto #0
-__all__ = ['GENE_DROPOUT', 'NORMALIZE', 'gene_modules', 'module_size_for', 'GeneTokenEncoder', 'is_counts', 'normalize_counts',
+__all__ = ['GENE_DROPOUT', 'gene_modules', 'module_size_for', 'GeneTokenEncoder', 'is_counts', 'normalize_counts',
            'top_variable_genes', 'ExpressionRows', 'gene_columns', 'ExpressionFeaturizer', 'drugseq_tasks',
            'drugseq_model_config']
 
@@ -144,9 +144,6 @@ class GeneTokenEncoder(nn.Module):
         x = F.pad(x, (0, self.pad)).view(len(x), self.n_tokens, self.patch_size)
         return torch.einsum('btp,tpd->btd', x, self.gene_vec) + self.patch_emb.weight
     def forward(self, x): return self.transformer(self.embed(x)).mean(1)
-
-# %% ../../nbs/31_drugseq_model.ipynb #e8e4a691
-NORMALIZE = ('auto', 'log1p', 'none')   # how ExpressionFeaturizer treats raw counts
 
 # %% ../../nbs/31_drugseq_model.ipynb #45e506c9
 def is_counts(X)->bool:
@@ -314,7 +311,7 @@ class ExpressionFeaturizer(ColumnFeaturizer):
         return {'n_genes': len(self.columns), **({'modules': self.modules, 'module_size': self.module_size} if self.modules is not None else {})}
     def to_dict(self):
         "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {**super().to_dict(), 'name': 'expression', 'module_size': self.module_size, 'normalize': self.normalize, 'n_top_genes': self.n_top_genes,
+        return {**super().to_dict(), 'name': self.registered_name, 'module_size': self.module_size, 'normalize': self.normalize, 'n_top_genes': self.n_top_genes,
                 'modules': self.modules, 'counts': self.counts, 'target_sum': self.target_sum, 'genes': self.genes}
 
 # %% ../../nbs/31_drugseq_model.ipynb #fb74a21f

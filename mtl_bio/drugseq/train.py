@@ -13,7 +13,10 @@ from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, NonNegative
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
-from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_columns, GeneTokenEncoder, ExpressionFeaturizer, TOKENISATIONS, NORMALIZE
+from ..registry import check_run_pipeline
+from . import spec
+from .spec import TOKENISATIONS, NORMALIZE
+from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_columns, GeneTokenEncoder, ExpressionFeaturizer
 from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_genes, plot_latent
 
 # %% auto #0
@@ -154,7 +157,7 @@ def screen_anndata(screen:Screen, # The screen that was scored
 def _settings(pred:Predictor, screen:Screen, reference_cluster, gene_report:dict=None)->dict:
     "What made these exports: the run, its input processing and model, the control and reference (uns['mtl_bio'] of screen.h5ad)"
     feat, enc = pred.featurizer.to_dict(), getattr(pred.model, 'encoder', None)
-    return {'pipeline': 'drugseq', 'mtl_bio_version': mtl_bio.__version__, 'checkpoint': str(pred.meta.get('path')), 'source': screen.source,
+    return {'pipeline': spec.pipeline.name, 'mtl_bio_version': mtl_bio.__version__, 'checkpoint': str(pred.meta.get('path')), 'source': screen.source,
             'control': screen.control, 'reference_cluster': reference_cluster, 'labelled': screen.labelled, 'scores': pred.tasks[_task_index(pred, 'scores')].columns,
             'input': {k: feat.get(k) for k in ('normalize', 'counts', 'target_sum', 'n_top_genes', 'standardize')} | {'n_genes': len(feat['columns'])},
             'model': {k: getattr(enc, k, None) for k in ('tokens', 'n_tokens', 'module_size', 'patch_size')},
@@ -254,7 +257,7 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
         part = np.empty(screen.n_wells, dtype=object)
         for p,idx in split.items(): part[idx] = p
         export_screen(folder, load_predictor(folder), screen, X, part, own['reference_cluster'], own['embedding'])
-    extra = {'pipeline': 'drugseq', 'scores': screen.scores, 'control': screen.control, 'activation_score': screen.activation_source}
+    extra = {'pipeline': spec.pipeline.name, 'scores': screen.scores, 'control': screen.control, 'activation_score': screen.activation_source}
     baselines = lambda df, tasks, ys, rows: expression_baselines(feat.transform(df, screen.source), tasks, ys, rows)   # the featurizer is fitted on the training wells by then
     return train_run(screen.table(), cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, export=export, extra=extra, baselines=baselines,
                      card={'predict': 'mtl_bio drugseq-predict {run} NEXT_PLATE --out runs/plate_predictions',
@@ -263,7 +266,7 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
 # %% ../../nbs/33_drugseq_train.ipynb #23172fd4
 def _drugseq_predictor(run)->Predictor:
     pred = run if isinstance(run, Predictor) else load_predictor(run)
-    if pred.meta.get('pipeline')!='drugseq': raise input_error(f"not a DRUG-seq run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
+    check_run_pipeline(pred.meta, spec.pipeline, 'a DRUG-seq run')
     return pred
 
 def _plate_metrics(pred:Predictor, screen:Screen, outs:list)->dict:

@@ -101,7 +101,7 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
                report=None, # Write the problems table (CSV) here
               )->tuple:
     "One row per enzyme (see ENZYME_COLUMNS) and the problems table."
-    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
+    if on_invalid not in ON_INVALID: raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
     path = Path(path)
     if not path.exists(): raise input_error("no such file", file=path)
     d = _read_marts(path)
@@ -124,7 +124,7 @@ def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a se
                   on_invalid:str='raise', # 'raise' or 'drop' (the bad rows are returned as problems)
                  )->tuple:
     "Sequences to predict, `(table, problems)`; the table has `id`, `sequence` and any other columns."
-    if on_invalid not in ('raise', 'drop'): raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
+    if on_invalid not in ON_INVALID: raise MtlBioError(f"on_invalid must be 'raise' or 'drop', not {on_invalid!r}")
     parts = []
     for p in ([paths] if isinstance(paths, (str, Path)) else list(paths)):
         p = Path(p)

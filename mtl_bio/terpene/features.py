@@ -10,13 +10,14 @@ import numpy as np, pandas as pd
 import scipy.sparse as sp
 from ..core import *
 from ..registry import register_featurizer
+from .spec import EMBEDDINGS   # the choices of features.embedding and --embedding
 from ..sequences import *
 from .homology import neighbour_features, ref_folds, ref_positions, HOMOLOGY_KS
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PHYSCHEM', 'EMBEDDINGS', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences',
-           'check_protein_column', 'TpsFeaturizer']
+__all__ = ['PHYSCHEM', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences', 'check_protein_column',
+           'TpsFeaturizer']
 
 # %% ../../nbs/23_tps_features.ipynb #a504195a
 _KD = dict(zip(AMINO_ACIDS, [1.8, 2.5, -3.5, -3.5, 2.8, -0.4, -3.2, 4.5, -3.9, 3.8, 1.9, -3.5, -1.6, -3.5, -4.5, -0.8, -0.7, 4.2, -0.9, -1.3]))
@@ -57,9 +58,6 @@ def pretrain_sequences(fasta)->list:
     df = read_fasta(fasta)
     seqs = clean_proteins(df.sequence)
     return [s for s,p in zip(seqs, protein_problems(seqs)) if not p]
-
-# %% ../../nbs/23_tps_features.ipynb #8a7d05c2
-EMBEDDINGS = ('similarity', 'composition', 'w2v', 'esm2', 'none')
 
 # %% ../../nbs/23_tps_features.ipynb #8bcd68c3
 def check_protein_column(df:pd.DataFrame, col:str='sequence', file=None)->list:
@@ -216,7 +214,7 @@ def encoder_inputs(self:TpsFeaturizer)->dict:
 @patch
 def to_dict(self:TpsFeaturizer)->dict:
     "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-    d = {'name': 'tps', **{k: getattr(self, k) for k in self.settings},
+    d = {'name': self.registered_name, **{k: getattr(self, k) for k in self.settings},
          'kingdoms': self.kingdoms, 'anchors': self.anchors, 'mean': self.mean, 'std': self.std, 'n_embed': self.n_embed}
     if self.homology: d.update(ref_products=self.ref_products, ref_types=self.ref_types, type_classes=self.type_classes)
     if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())

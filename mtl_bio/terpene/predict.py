@@ -10,6 +10,8 @@ from ..core import *
 from ..sequences import row_where
 from ..runs import load_predictor, format_metrics, Predictor, relative_of
 from ..metrics import apply_calls
+from ..registry import check_run_pipeline
+from . import spec
 from .data import load_marts, load_proteins, example_enzymes
 from .train import train_tps, cross_validate_tps, format_cv
 
@@ -19,7 +21,7 @@ __all__ = ['tps_predictor', 'predict_tps']
 # %% ../../nbs/26_tps_predict.ipynb #4fded27f
 def tps_predictor(run)->Predictor:
     pred = run if isinstance(run, Predictor) else load_predictor(run)
-    if pred.meta.get('pipeline')!='terpene': raise input_error(f"not a terpene synthase run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
+    check_run_pipeline(pred.meta, spec.pipeline, 'a terpene synthase run')
     return pred
 
 # %% ../../nbs/26_tps_predict.ipynb #93635f16

@@ -15,6 +15,7 @@ from ..tasks import tasks_from_config
 from ..data import cv_folds, PARTS
 from ..metrics import evaluate_task, fit_calls, apply_calls, one_hot, mean_ap
 from ..runs import train_run, run_config, merge_config, RunResult, PosInt, NonNegative
+from . import spec
 from .targets import top_products, product_targets, tps_tasks
 from .features import check_protein_column
 from .homology import identity_groups, similarity, alignment_cache, neighbour_votes, max_similarity
@@ -106,7 +107,7 @@ def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
         t, tasks, products = prepare_tps(df, own, source)
         cfg['tasks'] = tasks
         if cfg['features'].get('homology'): cfg['features'] = {**cfg['features'], 'products': products}
-        extra = {'pipeline': 'terpene', 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
+        extra = {'pipeline': spec.pipeline.name, 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
         export = lambda folder, **kw: _tps_export(folder, products, dropped, **kw)
         return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split,
                          card={'predict': 'mtl_bio tps-predict {run} NEW_ENZYMES.fasta --out tps_predictions.csv',

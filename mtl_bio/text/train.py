@@ -13,7 +13,8 @@ from ..data import LengthRows, split_stratified
 from ..learner import TaskMetric
 from ..distributed import VectorCache
 from ..runs import train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
-from ..registry import register_featurizer
+from ..registry import register_featurizer, check_run_pipeline
+from . import spec
 from .encoder import *
 from .data import *
 
@@ -188,7 +189,7 @@ def train_text(config, # A config path or dict (see text_config)
         save_json({t['name']: {'column': t['column'], 'labels': {l:i for i,l in enumerate(t['labels'])}} for t in cfg['tasks']}, folder/'labels.json')
         save_json(report, folder/'data_report.json')
         with atomic_write(folder/'text_config.yaml') as f: yaml.safe_dump(cfg, f, sort_keys=False)
-    extra = {'pipeline': 'text', 'finetune': bool(tr['finetune']), 'labelled_rows': labelled}
+    extra = {'pipeline': spec.pipeline.name, 'finetune': bool(tr['finetune']), 'labelled_rows': labelled}
     return train_run(df, text_run_config(cfg, labelled), out, overwrite=overwrite, source=data or source, featurizer=_featurizer(cfg), export=export, extra=extra,
                      split=split, baselines=tfidf_baseline(tr['text_column']) if tr['baseline'] else None,
                      card={'predict': 'mtl_bio text-predict --config CONFIG.yaml --run {run} --data NEW_TEXTS.csv --out PREDICTIONS',
@@ -198,7 +199,7 @@ def train_text(config, # A config path or dict (see text_config)
 def text_predictor(run)->Predictor:
     "Load a sentence run (folder or model.pt), checking that it is one."
     pred = run if isinstance(run, Predictor) else load_predictor(run)
-    if pred.meta.get('pipeline')!='text': raise input_error(f"not a sentence run (pipeline {pred.meta.get('pipeline')!r})", file=pred.meta.get('path'))
+    check_run_pipeline(pred.meta, spec.pipeline, 'a sentence run')
     return pred
 
 # %% ../../nbs/42_text_train.ipynb #cefea409
