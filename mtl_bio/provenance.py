@@ -129,15 +129,20 @@ class _Plain(logging.Formatter):
     "The message alone, without the newline a formatted warning ends with"
     def format(self, record): return super().format(record).rstrip('\n')
 
+def _plain_console(stream=None)->logging.Handler:
+    "A handler writing each message alone to stream (default: sys.stderr, whatever it is when a line is logged)"
+    h = logging.StreamHandler(stream) if stream is not None else _Stderr()
+    h.setFormatter(_Plain('%(message)s'))
+    return h
+
 def console_logging(quiet:bool=False, # Only warnings and errors
                     stream=None, # Default: sys.stderr, whatever it is when a line is logged
                    )->logging.Handler:
     "Show the library's progress lines (INFO) on stderr, or with quiet only its warnings; replaces an earlier console handler."
     global _CONSOLE
     if _CONSOLE is not None: logger.removeHandler(_CONSOLE)
-    _CONSOLE = logging.StreamHandler(stream) if stream is not None else _Stderr()
+    _CONSOLE = _plain_console(stream)
     _CONSOLE.setLevel(logging.WARNING if quiet else logging.INFO)
-    _CONSOLE.setFormatter(_Plain('%(message)s'))
     logger.addHandler(_CONSOLE)
     return _CONSOLE
 
@@ -170,7 +175,7 @@ def log_file(path, # The log file (train.log in a staged run folder)
     "Within the block, the library's log lines (epochs included) and the warnings raised go to path too, time-stamped; warnings still show on the console."
     h = logging.FileHandler(path, encoding='utf-8')
     h.setLevel(logging.DEBUG); h.setFormatter(logging.Formatter('%(asctime)s %(levelname)-7s %(message)s', '%Y-%m-%d %H:%M:%S'))
-    console = _Stderr(); console.setFormatter(_Plain('%(message)s'))
+    console = _plain_console()
     logger.addHandler(h)
     try:
         with _captured_warnings(h, console): yield h

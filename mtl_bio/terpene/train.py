@@ -16,6 +16,7 @@ from ..data import cv_folds, PARTS
 from ..metrics import evaluate_task, fit_calls, apply_calls, one_hot, mean_ap
 from ..runs import train_run, run_config, merge_config, RunResult, PosInt, NonNegative
 from . import spec
+from .spec import IDENTITY_MEASURES, CV_SCHEMES
 from .targets import top_products, product_targets, tps_tasks
 from .features import check_protein_column
 from .homology import identity_groups, similarity, alignment_cache, neighbour_votes, max_similarity
@@ -47,7 +48,7 @@ TPS_ORIGINAL = {
 TPS_KEYS = ('top_k', 'products', 'product_loss', 'alpha', 'gamma', 'class_weights', 'type_weight', 'identity', 'identity_measure')
 TPS_TYPES = {'top_k': PosInt, 'products': Optional[list[str]], 'product_loss': Literal['bce', 'focal'],
              'alpha': Annotated[float, Field(ge=0, le=1)], 'gamma': NonNegative, 'type_weight': NonNegative,
-             'identity': Annotated[float, Field(gt=0, le=1)], 'identity_measure': Literal['kmer', 'alignment']}
+             'identity': Annotated[float, Field(gt=0, le=1)], 'identity_measure': Literal[IDENTITY_MEASURES]}
 
 # %% ../../nbs/25_tps_train.ipynb #e460a0e3
 def tps_config(config:dict=None, # Run-config sections (features, split, model, train, eval) and TPS_KEYS
@@ -232,7 +233,7 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                        variants:dict=None, # Model variants to score, name -> config laid over config; default {'model': {}}
                       )->pd.DataFrame:
     "k-fold cross-validation of the model and the baselines; returns the summary (mean, sd per method and metric)."
-    if scheme not in ('grouped', 'random'): raise input_error(f"scheme must be 'grouped' or 'random', got {scheme!r}", column='scheme')
+    if scheme not in CV_SCHEMES: raise input_error(f"scheme must be 'grouped' or 'random', got {scheme!r}", column='scheme')
     check_values({'folds': n_folds}, {'folds': Annotated[int, Field(ge=2)]})
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite, 'cv')
