@@ -16,7 +16,7 @@ from pathlib import Path
 def worker(a):
     import numpy as np, torch
     from fastai.callback.core import Callback
-    from mtl_bio.core import using_device, default_device, set_seed
+    from mtl_bio.core import using_device, run_device, seed_everything
     from mtl_bio.data import synthetic_multitask, synthetic_tasks, split_random, mtl_dataloaders
     from mtl_bio.model import build_model
     from mtl_bio.losses import mtl_loss
@@ -35,14 +35,14 @@ def worker(a):
         targets = [ts[0].encode(df), ts[1].encode(df), ts[2].scale(ts[2].encode(df))]
         X = df[[c for c in df.columns if c.startswith('f')]].to_numpy(np.float32)
         s = split_random(len(df), seed=0)
-        set_seed(0)
+        seed_everything(0)
         dls = mtl_dataloaders(X, targets, s, bs=a.bs, seed=0)
         learn = mtl_learner(dls, build_model(ts, X.shape[1], sizes=a.sizes, bn=False, ps=0.), mtl_loss(ts, [y[s['train']] for y in targets]), path=tempfile.mkdtemp())
         timer = TrainTime(); learn.add_cb(timer)
         hist = fit_mtl(learn, epochs=a.epochs, lr=3e-3, quiet=True, seed=0, mixed_precision=a.precision, save_best=False)
         steps = len(s['train']) // a.bs
         if is_main():
-            Path(a.out).write_text(json.dumps({'processes': world_size(), 'device': str(default_device()), 'threads': torch.get_num_threads(),
+            Path(a.out).write_text(json.dumps({'processes': world_size(), 'device': str(run_device()), 'threads': torch.get_num_threads(),
                                                'samples_per_s': steps*a.bs/float(np.median(timer.times[1:])), 'valid_loss': float(hist['valid_loss'].iloc[-1]),
                                                'train_rows': int(len(s['train'])), 'epochs': a.epochs}))
 

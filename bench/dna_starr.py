@@ -43,7 +43,7 @@ def main():
         for design in a.designs.split(','):
             cfg = {'design': design, 'signals': SIGNALS, 'thresholds': 'quantile', 'split': SPLITS[split], 'train': {'quiet': True}}
             t0 = time.time()
-            res = train_dna(df, Path(a.out)/f'{split}_{design}', cfg, overwrite=True, source=a.data)
+            res = train_dna(df, cfg, Path(a.out)/f'{split}_{design}', overwrite=True, source=a.data)
             secs = time.time() - t0
             s = res.metrics['split']
             print(f"[{split}] {design}: {secs:.0f} s (train {s['train']}, valid {s['valid']}, test {s['test']} rows; saved model: {res.metrics.get('final_model', 'evaluated model')})", flush=True)

@@ -54,7 +54,7 @@ def child_train(path, out, threads):
     log = {}
     with Phase('load', log): s = load_h5ad(path, scores=['pseudotime_z', 'cytoscore_z', 'Tscore_z'], label='label', compound='compound', cluster='cluster')
     with Phase('train_1_epoch_and_exports', log):
-        res = train_drugseq(s, out, {'train': {'epochs': 1, 'quiet': True}, 'embedding': 'pca'})
+        res = train_drugseq(s, {'train': {'epochs': 1, 'quiet': True}, 'embedding': 'pca'}, out)
     h = pd.read_csv(Path(out)/'history.csv')
     enc = res.predictor.model.encoder
     mm, ss = str(h['time'].iloc[0]).split(':')[-2:]   # fastai's 'mm:ss' of the epoch (training and validation)

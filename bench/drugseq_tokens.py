@@ -23,7 +23,7 @@ import numpy as np
 
 def step_bench(tokens, n_genes, n_batches, bs, threads, fit_wells=614):
     import torch
-    from mtl_bio.core import set_seed
+    from mtl_bio.core import seed_everything
     from mtl_bio.model import build_model
     from mtl_bio.losses import mtl_loss
     from mtl_bio.drugseq.data import example_screen
@@ -34,7 +34,7 @@ def step_bench(tokens, n_genes, n_batches, bs, threads, fit_wells=614):
     for t in tasks: t.fit(ex.obs)
     X = ex.expr.to_numpy(); X = (X - X.mean(0)) / X.std(0)
     ys = [t.encode(ex.obs) for t in tasks]
-    set_seed(0)
+    seed_everything(0)
     mcfg = drugseq_model_config(n_genes, tokens=tokens)
     if tokens=='module':
         mcfg['encoder']['module_size'] = 16
@@ -73,7 +73,7 @@ def valid_loss(ex, epochs, train_seeds):
         for ts in train_seeds:
             out = Path(tempfile.mkdtemp())/f'{tokens}{ts}'
             t0 = time.perf_counter()
-            train_drugseq(ex, out, {'architecture': {'tokens': tokens}, 'train': {'epochs': epochs, 'quiet': True, 'seed': ts}, 'embedding': 'pca'})
+            train_drugseq(ex, {'architecture': {'tokens': tokens}, 'train': {'epochs': epochs, 'quiet': True, 'seed': ts}, 'embedding': 'pca'}, out)
             h = pd.read_csv(out/'history.csv')
             runs.append({'seed': ts, 'best': float(h.valid_loss.min()), 'last': float(h.valid_loss.iloc[-1]), 'epoch_s': (time.perf_counter()-t0)/epochs})
         res[tokens] = runs

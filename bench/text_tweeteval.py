@@ -36,7 +36,7 @@ def config(data, tasks, cache, **train):
 def run(cfg, out):
     from mtl_bio.text.train import train_text
     t0 = time.perf_counter()
-    res = train_text(cfg, out, overwrite=True)
+    res = train_text(None, cfg, out, overwrite=True)
     return res, time.perf_counter() - t0
 
 def scores(res):
@@ -55,6 +55,7 @@ if __name__ == '__main__':
     if not Path(a.data).exists(): raise SystemExit(f"no TweetEval data at {a.data}")
     out = Path(a.out or tempfile.mkdtemp()); cache = out/'embedding_cache'
     names, rows = list(TASKS), []
+    from types import SimpleNamespace
     from mtl_bio.metrics import evaluate_task
     from mtl_bio.text.data import text_config, training_table, text_tasks
     from mtl_bio.text.train import SentenceFeaturizer, tables_split, tfidf_baseline
@@ -64,7 +65,7 @@ if __name__ == '__main__':
     ys = [t.encode(table) for t in tasks]
     split = tables_split(table, tasks)
     t0 = time.perf_counter(); SentenceFeaturizer(cache=str(cache)).transform(table); embed_s = time.perf_counter() - t0
-    t0 = time.perf_counter(); tf = tfidf_baseline()(table, tasks, ys, split['train'])['TF-IDF + logistic regression']; tfidf_s = time.perf_counter() - t0
+    t0 = time.perf_counter(); tf = tfidf_baseline().fit(SimpleNamespace(df=table, tasks=tasks, ys=ys), split['train'])['TF-IDF + logistic regression']; tfidf_s = time.perf_counter() - t0
     va = split['valid']
     base = {'TF-IDF + logistic regression': {t.name: 100*evaluate_task(t, y[va], tf[t.name][va])[t.headline] for t,y in zip(tasks, ys)}}
     settings = {'frozen': {}, 'finetune': {'finetune': True}, 'finetune_rows': {'finetune': True, 'task_weights': 'rows'}}

@@ -13,9 +13,10 @@ from .provenance import recording_run, run_record, apply_umask, current_umask
 # %% auto #0
 __all__ = ['DEVICE_NAMES', 'OUTPUT_MARK', 'ON_INVALID', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns',
            'is_missing', 'numeric_matrix', 'recording_inputs', 'note_input', 'input_clash', 'refuse_clash',
-           'read_table', 'set_seed', 'resolve_device', 'using_device', 'device_setting', 'default_device',
+           'read_table', 'seed_everything', 'resolve_device', 'using_device', 'device_setting', 'run_device',
            'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir',
-           'output_kind', 'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions']
+           'output_kind', 'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions',
+           'legacy_order']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -145,7 +146,7 @@ def read_table(path, # A .csv, .tsv/.txt, .xlsx/.xls or .parquet file
     return df.reset_index(drop=True)
 
 # %% ../nbs/00_core.ipynb #92103b91
-def set_seed(seed:int, # The seed for Python, NumPy and PyTorch
+def seed_everything(seed:int, # The seed for Python, NumPy and PyTorch
              deterministic:bool=True, # Also ask cuDNN for deterministic kernels
             ):
     "Seed every random number generator used in training, so a run can be repeated."
@@ -193,7 +194,7 @@ _DEVICE = [None]   # the device name set by using_device (the command line's --d
 @contextlib.contextmanager
 def using_device(name:str=None, # A device name (see resolve_device); None leaves the current setting
                 ):
-    "Within the block, `default_device()` is the device `name` (checked on entry)."
+    "Within the block, `run_device()` is the device `name` (checked on entry)."
     if name is not None: resolve_device(name)
     old = _DEVICE[0]
     _DEVICE[0] = name if name is not None else old
@@ -205,7 +206,7 @@ def device_setting()->str|None:
     return _DEVICE[0]
 
 # %% ../nbs/00_core.ipynb #61960e99
-def default_device(use_cuda=None, # None: the device set by using_device, else automatic (resolve_device); True/False to force CUDA or the CPU
+def run_device(use_cuda=None, # None: the device set by using_device, else automatic (resolve_device); True/False to force CUDA or the CPU
                   ):
     "The device training runs on: the one asked for, else the GPU when one is present, else Apple's mps, else the CPU."
     import torch
@@ -426,3 +427,24 @@ def write_predictions(res, out, report,
 
 # %% ../nbs/00_core.ipynb #95b0c5cb
 ON_INVALID = ('raise', 'drop')   # --on_invalid: stop at the first bad row, or drop the bad rows and list them
+
+# %% ../nbs/00_core.ipynb #d239c539
+def legacy_order(config, # What came second: the config (a mapping, a config file, or None)
+                 out, # What came third: the output folder
+                 fn:str, # The function's name, for the warning
+                )->tuple:
+    "(config, out) of a `fn(data, config, out)` call; the deprecated order `fn(data, out, config)` (a path second, a mapping or nothing third) is swapped, with a DeprecationWarning."
+    if isinstance(config, (str, os.PathLike)) and (out is None or isinstance(out, dict)):
+        warnings.warn(f"{fn}(data, out, config) is deprecated and goes in the next release: call {fn}(data, config, out)", DeprecationWarning, stacklevel=3)
+        return out, config
+    return config, out
+
+# %% ../nbs/00_core.ipynb #7de1734b
+_RENAMED = {'set_seed': 'seed_everything', 'default_device': 'run_device'}   # old name -> new name (one release)
+
+def __getattr__(name:str):
+    "The deprecated names of _RENAMED, with a DeprecationWarning"
+    if name in _RENAMED:
+        warnings.warn(f"mtl_bio.core.{name} is deprecated and goes in the next release: use {_RENAMED[name]} (fastai has its own {name})", DeprecationWarning, stacklevel=2)
+        return globals()[_RENAMED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

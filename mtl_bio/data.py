@@ -302,7 +302,7 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
                     split:dict, # Row indices per part, from the split functions
                     bs:int=64, # Batch size
                     seed:int=42, # Seed of the training loader's shuffling
-                    device=None, # Defaults to default_device()
+                    device=None, # Defaults to run_device()
                     allow_no_valid:bool=False, # Accept a split without validation rows (a final fit for a fixed number of epochs)
                    )->DataLoaders:
     "fastai `DataLoaders` over the train and valid rows of `split`."
@@ -310,7 +310,7 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
     if len(split['train'])==0 or (len(split['valid'])==0 and not allow_no_valid):
         raise MtlBioError("the split has no training or no validation rows; use more rows or larger fractions")
     trn, val = ds.subset(split['train']), ds.subset(split['valid'])
-    device = device or default_device()
+    device = device or run_device()
     state = random.getstate(); random.seed(seed)  # fastai DataLoaders draw their shuffling seed from `random`
     try:
         lengths = getattr(trn.xs[0], 'lengths', None)   # LengthRows: batches of similar lengths

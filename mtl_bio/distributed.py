@@ -45,20 +45,20 @@ def is_main()->bool:
 # %% ../nbs/05a_distributed.ipynb #6c2e88c9
 PG_TIMEOUT = datetime.timedelta(hours=2)
 
-def init_distributed(device=None, # This process's device; default: default_device()
+def init_distributed(device=None, # This process's device; default: run_device()
                     )->bool:
     "Join the process group when launched as several processes (WORLD_SIZE > 1); True when this call created it."
     if int(os.environ.get('WORLD_SIZE', 1) or 1) <= 1 or dist.is_initialized(): return False
     missing = [k for k in ('RANK', 'MASTER_ADDR', 'MASTER_PORT') if k not in os.environ]
     if missing: raise MtlBioError(f"WORLD_SIZE is {os.environ['WORLD_SIZE']} but {', '.join(missing)} not set: start the processes with torchrun or accelerate launch")
-    device = torch.device(device) if device is not None else default_device()
+    device = torch.device(device) if device is not None else run_device()
     if device.type=='mps': raise MtlBioError("several processes on Apple's mps are not supported; run one process, or use --device cpu")
     if device.type=='cuda': torch.cuda.set_device(device)
     dist.init_process_group('nccl' if device.type=='cuda' else 'gloo', timeout=PG_TIMEOUT)
     return True
 
 @contextlib.contextmanager
-def distributed(device=None, # This process's device; default: default_device()
+def distributed(device=None, # This process's device; default: run_device()
                ):
     "Within the block this process is part of the run's process group (in a single process nothing changes); a group the block opened is closed at its end."
     made = init_distributed(device)

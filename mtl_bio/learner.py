@@ -42,7 +42,7 @@ class TaskMetric(Metric):
         out, y = torch.cat(self.outs).numpy(), torch.cat(self.targs).numpy()
         t = self.task
         if t.kind=='regression': return mean_r2(y, out)
-        if t.kind=='multiclass': y, pred = one_hot(y, t.n_out), one_hot(out.argmax(1), t.n_out)
+        if t.kind=='multiclass': y, pred = onehot_labels(y, t.n_out), onehot_labels(out.argmax(1), t.n_out)
         else: pred = (out>=0.5).astype(np.float32)
         return macro_f1(y, pred) if t.kind=='multilabel' else headline_metric(t, y, pred)
     @property
@@ -94,6 +94,7 @@ class SaveLast(Callback):
     def __init__(self, fname:str='last'): self.fname = fname
     def after_fit(self): save_weights(self.learn, self.fname)
 
+# %% ../nbs/06_learner.ipynb #ecb17a5d
 class SaveBest(SaveModelCallback):
     "fastai's SaveModelCallback, saving on every rank of a distributed run (each rank reloads the best epoch from its own folder)."
     def _save(self, name): self.last_saved_path = save_weights(self.learn, name)
@@ -169,11 +170,40 @@ class LogEpochs(Callback):
         vals = [f"{n} {v:.4f}" if isinstance(v, float) else f"{n} {v}" for n,v in zip(self.recorder.metric_names[1:], self.recorder.log[1:])]
         logger.debug(f"epoch {self.epoch+1}/{self.n_epoch}  " + '  '.join(vals))
 
+# %% ../nbs/06_learner.ipynb #7bd4f5f6
+def _watching(monitor:str, *, patience, schedule:str, plateau_patience:int, plateau_factor:float, save_best:bool)->list:
+    "The callbacks that watch monitor: keep the best epoch, stop early, and (plateau schedules) lower the learning rate"
+    comp = np.less if 'loss' in monitor else np.greater
+    cbs = [SaveBest(monitor=monitor, comp=comp, fname='best')] if save_best else []
+    if patience: cbs.append(EarlyStoppingCallback(monitor=monitor, comp=comp, patience=patience))
+    if schedule=='plateau': cbs.append(ReduceLROnPlateau(monitor=monitor, comp=comp, patience=plateau_patience, factor=plateau_factor))
+    if schedule=='one_cycle_plateau': cbs.append(PlateauScale(monitor=monitor, comp=comp, patience=plateau_patience, factor=plateau_factor))
+    return cbs
+
+# %% ../nbs/06_learner.ipynb #d8b66adf
+def _printing(learn:Learner, quiet:bool, epochs:int)->contextlib.ExitStack:
+    "What training prints: nothing (quiet), one line per epoch (to a file or a pipe), or fastai's bars and tables (a terminal or a notebook)"
+    ctx = contextlib.ExitStack()
+    if quiet:   # also hides SaveModelCallback's 'Better model found' lines
+        ctx.enter_context(learn.no_bar()); ctx.enter_context(learn.no_logging()); ctx.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    elif plain_progress():   # fastai's replacing_yield is a bare generator
+        ctx.enter_context(learn.no_bar()); ctx.enter_context(contextlib.contextmanager(replacing_yield)(learn, 'logger', epoch_printer(learn.recorder, epochs)))
+    return ctx
+
+# %% ../nbs/06_learner.ipynb #2c81257b
+def _history(learn:Learner, parts:LossParts)->pd.DataFrame:
+    "history.csv with each task's share of the loss (LossParts) beside fastai's columns"
+    hist = pd.read_csv(learn.path/'history.csv')
+    if len(parts.rows)==len(hist):
+        hist = pd.concat([hist, parts.frame], axis=1)
+        with atomic_write(learn.path/'history.csv') as f: hist.to_csv(f, index=False)
+    return hist
+
 # %% ../nbs/06_learner.ipynb #0fcd90ef
 def fit_mtl(learn:Learner,
             epochs:int=10, # Number of epochs (at most, with early stopping)
             lr:float=1e-3, # Maximum (one-cycle) or starting (plateau) learning rate
-            patience:int=None, # Stop after this many epochs without improvement of monitor
+            *, patience:int=None, # Stop after this many epochs without improvement of monitor
             monitor:str='valid_loss', # 'valid_loss' or a metric name such as 'cls_f1'
             schedule:str='one_cycle', # 'one_cycle', 'plateau' or 'one_cycle_plateau' (see above)
             plateau_patience:int=2, # Epochs without improvement before the learning rate is divided by plateau_factor
@@ -186,31 +216,16 @@ def fit_mtl(learn:Learner,
            )->pd.DataFrame:
     "Train `learn` and return the per-epoch history."
     if schedule not in SCHEDULES: raise MtlBioError(f"unknown schedule {schedule!r}; use one of {SCHEDULES}")
-    if seed is not None: set_seed(seed)
+    if seed is not None: seed_everything(seed)
     device = torch.device(learn.dls.device or 'cpu')
-    mode = precision_mode(mixed_precision, device)
-    quiet = quiet or not is_main()   # one rank prints
-    comp = np.less if 'loss' in monitor else np.greater
-    parts = LossParts()
-    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), *precision_callbacks(mode, device)]
-    note_run(device=str(device), mixed_precision=mode, processes=world_size())
-    if save_best: cbs.append(SaveBest(monitor=monitor, comp=comp, fname='best'))
-    if patience: cbs.append(EarlyStoppingCallback(monitor=monitor, comp=comp, patience=patience))
+    mode, parts = precision_mode(mixed_precision, device), LossParts()
+    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), *precision_callbacks(mode, device),
+           *_watching(monitor, patience=patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
-    if schedule=='plateau': cbs.append(ReduceLROnPlateau(monitor=monitor, comp=comp, patience=plateau_patience, factor=plateau_factor))
-    if schedule=='one_cycle_plateau': cbs.append(PlateauScale(monitor=monitor, comp=comp, patience=plateau_patience, factor=plateau_factor))
-    ctx = contextlib.ExitStack()
-    if quiet:   # also hides SaveModelCallback's 'Better model found' lines
-        ctx.enter_context(learn.no_bar()); ctx.enter_context(learn.no_logging()); ctx.enter_context(contextlib.redirect_stdout(io.StringIO()))
-    elif plain_progress():   # a file or a pipe: one line per epoch, no bars
-        ctx.enter_context(learn.no_bar()); ctx.enter_context(contextlib.contextmanager(replacing_yield)(learn, 'logger', epoch_printer(learn.recorder, epochs)))   # fastai's replacing_yield is a bare generator
-    with ctx, warnings.catch_warnings(), rank_training(learn, device):
+    note_run(device=str(device), mixed_precision=mode, processes=world_size())
+    with _printing(learn, quiet or not is_main(), epochs), warnings.catch_warnings(), rank_training(learn, device):   # one rank prints
         warnings.filterwarnings('ignore', message='.*does not have many workers.*')
         warnings.filterwarnings('ignore', message='Your generator is empty')   # a final fit without validation rows
         if schedule.startswith('one_cycle'): learn.fit_one_cycle(epochs, lr, cbs=cbs)
         else: learn.fit(epochs, lr, cbs=cbs)
-    hist = pd.read_csv(learn.path/'history.csv')
-    if len(parts.rows)==len(hist):
-        hist = pd.concat([hist, parts.frame], axis=1)
-        with atomic_write(learn.path/'history.csv') as f: hist.to_csv(f, index=False)
-    return hist
+    return _history(learn, parts)

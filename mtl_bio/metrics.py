@@ -4,18 +4,20 @@
 
 # %% ../nbs/05_metrics.ipynb #2e805f0a
 from __future__ import annotations
+import warnings
 import numpy as np, pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 from .core import *
 from .tasks import *
 
 # %% auto #0
-__all__ = ['one_hot', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df', 'fit_thresholds', 'apply_thresholds',
-           'apply_calls', 'fit_relative', 'fit_calls', 'precision_at_k', 'recall_at_k', 'average_precision', 'mean_ap',
-           'macro_roc_auc', 'regression_metrics', 'mean_r2', 'headline_metric', 'evaluate_task']
+__all__ = ['onehot_labels', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df', 'fit_thresholds',
+           'apply_thresholds', 'apply_calls', 'fit_relative', 'fit_calls', 'precision_at_k', 'recall_at_k',
+           'average_precision', 'mean_ap', 'macro_roc_auc', 'regression_metrics', 'mean_r2', 'headline_metric',
+           'evaluate_task']
 
 # %% ../nbs/05_metrics.ipynb #5a64515a
-def one_hot(y:np.ndarray, n:int)->np.ndarray:
+def onehot_labels(y:np.ndarray, n:int)->np.ndarray:
     "Class ids (-1 missing) to a 0/1 matrix; missing rows are all NaN."
     out = np.zeros((len(y), n), dtype=np.float32)
     ok = y>=0
@@ -219,11 +221,11 @@ def headline_metric(task:Task, # A fitted classification task
     return float(f1_per_class(Y, pred)[0][0]) if len(Y) else float('nan')
 
 # %% ../nbs/05_metrics.ipynb #863044d9
-def _class_baseline(task:Task, Y, y, train_y, k:int, n:int)->dict:
+def _class_baseline(task:Task, Y, y, train_y, *, k:int, n:int)->dict:
     "The majority class (multi-class, binary) or the training label frequencies (multi-label), scored like the model"
     b = _baseline_scores(task, train_y, len(y))
     if task.kind=='multiclass':
-        bp = one_hot(b.argmax(1), task.n_out)
+        bp = onehot_labels(b.argmax(1), task.n_out)
         return {'name': 'majority class', 'macro_f1': macro_f1(Y, bp), 'accuracy': float((b.argmax(1)==y)[y>=0].mean()) if n else float('nan'), task.headline: headline_metric(task, Y, bp)}
     if task.kind=='binary':
         bp = (b>=0.5).astype(np.float32)
@@ -231,10 +233,10 @@ def _class_baseline(task:Task, Y, y, train_y, k:int, n:int)->dict:
     return {'name': 'training label frequency', 'mAP': mean_ap(Y, b), f'precision@{k}': precision_at_k(Y, b, k)}
 
 # %% ../nbs/05_metrics.ipynb #986d0a99
-def _class_metrics(task:Task, y, out, thresholds, train_y, k:int, n:int, relative:float=0., calls=None)->dict:
+def _class_metrics(task:Task, y, out, *, thresholds, train_y, k:int, n:int, relative:float=0., calls=None)->dict:
     "F1, mAP, ROC-AUC, per-class report (and P@k, R@k for multi-label), with the baseline's"
     if task.kind=='multiclass':
-        Y, pred = one_hot(y, task.n_out), one_hot(out.argmax(1), task.n_out)
+        Y, pred = onehot_labels(y, task.n_out), onehot_labels(out.argmax(1), task.n_out)
         res = {'n': n, 'accuracy': float((out.argmax(1)==y)[y>=0].mean()) if n else float('nan')}
     else:
         Y = y.astype(np.float32)
@@ -248,7 +250,7 @@ def _class_metrics(task:Task, y, out, thresholds, train_y, k:int, n:int, relativ
     report = classification_report_df(Y, pred, task.classes if task.kind!='binary' else [task.classes[1]])
     report['average_precision'] = average_precision(Y, out)
     res['per_class'] = report.to_dict('records')
-    if train_y is not None: res['baseline'] = _class_baseline(task, Y, y, train_y, k, n)
+    if train_y is not None: res['baseline'] = _class_baseline(task, Y, y, train_y, k=k, n=n)
     return res
 
 # %% ../nbs/05_metrics.ipynb #7ac6a63c
@@ -256,7 +258,7 @@ def evaluate_task(task:Task, # Fitted task
                   y:np.ndarray, # Targets as Task.encode gives them (original units for regression)
                   out:np.ndarray, # Probabilities, or regression predictions in original units
                   thresholds=None, # Per-class thresholds (multi-label, binary); default 0.5
-                  train_y:np.ndarray=None, # Training targets, for the baseline
+                  *, train_y:np.ndarray=None, # Training targets, for the baseline
                   k:int=3, # k of precision@k and recall@k (multi-label)
                   relative:float=0., # Per-row rule of apply_calls (multi-label)
                   calls=None, # 0/1 calls made elsewhere (multi-label, binary), used instead of thresholds
@@ -264,4 +266,12 @@ def evaluate_task(task:Task, # Fitted task
     "Metrics of one task on one split, with the baseline's next to them."
     n = int(missing_mask(task, y).reshape(len(y), -1).any(1).sum())
     if task.kind=='regression': return _regression_metrics(task, y, out, train_y, n)
-    return _class_metrics(task, y, out, thresholds, train_y, k, n, relative, calls)
+    return _class_metrics(task, y, out, thresholds=thresholds, train_y=train_y, k=k, n=n, relative=relative, calls=calls)
+
+# %% ../nbs/05_metrics.ipynb #a21a7556
+def __getattr__(name:str):
+    "one_hot, the deprecated name of onehot_labels, with a DeprecationWarning"
+    if name=='one_hot':
+        warnings.warn("mtl_bio.metrics.one_hot is deprecated and goes in the next release: use onehot_labels (fastai has its own one_hot)", DeprecationWarning, stacklevel=2)
+        return onehot_labels
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,6 +8,7 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 from ..core import *
 from ..registry import register_featurizer, register_encoder
 from ..sequences import *
+from ..featurizers import Featurizer
 
 # %% auto #0
 __all__ = ['PAD', 'RC_MODES', 'onehot_codes', 'codes_to_onehot', 'reverse_complement_codes', 'OneHotFeaturizer', 'MaskedSE',
@@ -56,13 +57,11 @@ def reverse_complement_codes(codes:torch.Tensor, # (batch, length) codes from on
 
 # %% ../../nbs/13a_dna_cnn.ipynb #0e91e763
 @register_featurizer('onehot')
-class OneHotFeaturizer:
+class OneHotFeaturizer(Featurizer):
     "Sequences as one-hot codes (see onehot_codes), for a convolutional encoder."
     fitted = ('length',)
     def __init__(self, sequence_col:str='sequence', # Column of sequences
-                 length:int=None, # Padded width: the longest training sequence (set by fit)
-                ):
-        self.sequence_col, self.length = sequence_col, length
+                ): self.sequence_col = sequence_col   # fitted: length, the padded width (the longest training sequence)
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Remember the longest training sequence; returns self."
         self.length = max(map(len, check_sequence_column(df, self.sequence_col, file)), default=1)
@@ -73,9 +72,6 @@ class OneHotFeaturizer:
         return onehot_codes(check_sequence_column(df, self.sequence_col, file), self.length)
     @property
     def n_out(self): return 4
-    def to_dict(self):
-        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {'name': self.registered_name, 'sequence_col': self.sequence_col, 'length': self.length}
 
 # %% ../../nbs/13a_dna_cnn.ipynb #d1b83a09
 class MaskedSE(nn.Module):

@@ -73,7 +73,7 @@ def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them
     check_out_dir(out, overwrite)
     df, dropped = read_inputs(data, sequence_col, sig, id_col, fasta, sheet, on_invalid)
     if len(dropped): print(f"dropped {len(dropped)} problem row(s); listed in {Path(out)/'dropped_rows.csv'}")
-    res = train_dna(df, out, cfg, dropped=dropped, overwrite=overwrite, source=data[0] if len(data)==1 else None, config_source=config)
+    res = train_dna(df, cfg, out, dropped=dropped, overwrite=overwrite, source=data[0] if len(data)==1 else None, config_source=config)
     print(format_metrics(res.metrics)); print(thresholds_line(res.predictor.meta)); print(f"run folder: {out}")
     return res
 
@@ -149,7 +149,7 @@ def dna_demo_cli(out:str='runs/dna_demo', # Output folder of the run
     df = example_sequences(n, seed=seed)
     cfg = {'design': design, 'split': {'seed': seed}, 'train': {'seed': seed, 'quiet': quiet}}
     if epochs is not None: cfg['train']['epochs'] = epochs
-    res = train_dna(df, out, cfg, overwrite=overwrite, source='example_sequences')
+    res = train_dna(df, cfg, out, overwrite=overwrite, source='example_sequences')
     with atomic_write(Path(out)/'example_data.csv') as f: df.to_csv(f, index=False)
     print(format_metrics(res.metrics))
     print(f"run folder: {out}  (the sequences it trained on: {Path(out)/'example_data.csv'})")

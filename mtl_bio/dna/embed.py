@@ -9,6 +9,7 @@ from ..core import *
 from ..runs import PosInt
 from ..registry import register_featurizer
 from ..sequences import *
+from ..featurizers import Featurizer
 
 # %% auto #0
 __all__ = ['W2V_TYPES', 'KmerW2VFeaturizer']
@@ -18,27 +19,32 @@ W2V_TYPES = {'vector_size': PosInt, 'window': PosInt, 'min_count': PosInt, 'epoc
 
 # %% ../../nbs/13_dna_embed.ipynb #28180f23
 @register_featurizer('kmer_w2v')
-class KmerW2VFeaturizer:
+class KmerW2VFeaturizer(Featurizer):
     "Mean k-mer Word2Vec vector of each sequence; Word2Vec trained on the training rows, or vectors from a file."
     fitted = ('kmers', 'vectors')
-    settings = ('sequence_col', 'k', 'vector_size', 'window', 'min_count', 'sg', 'epochs', 'seed', 'pretrained', 'binary')
     def __init__(self, sequence_col:str='sequence', # Column of sequences
                  k:int=3, vector_size:int=100, window:int=5, min_count:int=1, sg:int=1,
                  epochs:int=10, # Word2Vec epochs
                  seed:int=0,
                  pretrained:str=None, # A word2vec file (binary or text) to read instead of training
                  binary:bool=None, # Format of pretrained; None: detect
-                 kmers:list=None, vectors:list=None):
+                ):
         check_k(k)
         check_values(dict(vector_size=vector_size, window=window, min_count=min_count, epochs=epochs), W2V_TYPES, section='features')
         self.sequence_col, self.k, self.vector_size, self.window, self.min_count, self.sg = sequence_col, k, vector_size, window, min_count, sg
         self.epochs, self.seed, self.pretrained, self.binary = epochs, seed, None if pretrained is None else str(pretrained), binary
-        self.kv = KmerVectors(kmers, vectors) if kmers is not None else None
+        self._kv = None
+    @property
+    def kv(self)->KmerVectors:
+        "The fitted k-mer vectors (None before fit), built once from kmers and vectors"
+        if self._kv is None and self.kmers is not None: self._kv = KmerVectors(self.kmers, self.vectors)
+        return self._kv
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
         seqs = self._sequences(df, file)
-        if self.pretrained: self.kv = load_vectors(self.pretrained, self.k, self.binary)
-        else: self.kv = train_word2vec(seqs, self.k, self.vector_size, self.window, self.min_count, self.sg, self.epochs, self.seed)
+        if self.pretrained: kv = load_vectors(self.pretrained, self.k, self.binary)
+        else: kv = train_word2vec(seqs, self.k, self.vector_size, self.window, self.min_count, self.sg, self.epochs, self.seed)
+        self.kmers, self.vectors, self._kv = list(kv.kmers), kv.vectors.tolist(), kv
         return self
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
         "Model inputs for every row of df, float32; a bad value is an error naming its file, column and row."
@@ -51,8 +57,3 @@ class KmerW2VFeaturizer:
         return seqs
     @property
     def n_out(self): return self.kv.dim if self.kv is not None else self.vector_size
-    def to_dict(self):
-        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        d = {'name': self.registered_name, **{k: getattr(self, k) for k in self.settings}}
-        if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
-        return d

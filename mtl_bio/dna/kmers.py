@@ -9,6 +9,7 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 from ..core import *
 from ..registry import register_featurizer
 from ..sequences import *
+from ..featurizers import Featurizer
 
 # %% auto #0
 __all__ = ['kmer_count_matrix', 'KmerCountFeaturizer', 'ridge_signals', 'logistic_classes', 'kmer_baselines']
@@ -22,15 +23,14 @@ def kmer_count_matrix(seqs, # Cleaned sequences (U read as T)
 
 # %% ../../nbs/13b_dna_kmers.ipynb #81c95be2
 @register_featurizer('kmer_counts')
-class KmerCountFeaturizer:
+class KmerCountFeaturizer(Featurizer):
     "Standardised counts of the k-mers (of each length in ks) seen in the training rows."
     fitted = ('columns', 'mean', 'std')
     def __init__(self, sequence_col:str='sequence', # Column of sequences
                  ks:list=(4, 5, 6), # k-mer lengths
-                 columns:list=None, mean:list=None, std:list=None):
+                ):
         self.sequence_col, self.ks = sequence_col, [int(k) for k in ks]
         for k in self.ks: check_k(k)
-        self.columns, self.mean, self.std = columns, mean, std
     def counts(self, df:pd.DataFrame, file=None)->sp.csr_matrix:
         "Raw counts of every k-mer (all columns of kmer_count_matrix) of each row's sequence"
         seqs = check_sequence_column(df, self.sequence_col, file)
@@ -51,9 +51,6 @@ class KmerCountFeaturizer:
         return ((X - np.float32(self.mean)) / np.float32(self.std)).astype(np.float32)
     @property
     def n_out(self): return len(self.columns) if self.columns is not None else sum(5**k for k in self.ks)
-    def to_dict(self):
-        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {'name': self.registered_name, 'sequence_col': self.sequence_col, 'ks': list(self.ks), 'columns': self.columns, 'mean': self.mean, 'std': self.std}
 
 # %% ../../nbs/13b_dna_kmers.ipynb #b3d87c04
 def ridge_signals(X, # k-mer counts of every row

@@ -9,8 +9,8 @@ import copy, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
-from ..metrics import classification_report_df, one_hot
-from ..runs import train_run, run_config, merge_config, format_metrics, RunResult, Fraction, NonNegative
+from ..metrics import classification_report_df, onehot_labels
+from ..runs import train_run, run_config, merge_config, format_metrics, RunResult, Fraction, NonNegative, RunCallback, Baselines
 from ..data import PARTS
 from . import spec
 from .load import SIGNALS
@@ -22,8 +22,8 @@ from ..data import make_split
 from ..tasks import Task
 
 # %% auto #0
-__all__ = ['DNA_DEFAULTS', 'DNA_DESIGNS', 'DNA_KEYS', 'DNA_TYPES', 'dna_tasks', 'dna_config', 'group_column', 'quantile_split',
-           'train_dna']
+__all__ = ['DNA_DEFAULTS', 'DNA_DESIGNS', 'DNA_KEYS', 'DNA_TYPES', 'dna_tasks', 'dna_config', 'DnaFiles', 'group_column',
+           'quantile_split', 'train_dna']
 
 # %% ../../nbs/14_dna_train.ipynb #8296b015
 def dna_tasks(signals:list=SIGNALS, # The three signal columns
@@ -92,21 +92,28 @@ def _signal_rows(m:dict, part:str)->list:
 
 
 # %% ../../nbs/14_dna_train.ipynb #929e0f34
-def _dna_export(folder, signals, thresholds, how, dropped, df, X, split, outputs, metrics):
-    folder = Path(folder)
-    with atomic_write(folder/'labelled.csv') as f: df.drop(columns=['class']).to_csv(f, index=False)
-    with atomic_write(folder/'classified.csv') as f: df.to_csv(f, index=False)
-    for p in PARTS:
-        with atomic_write(folder/f'{p}.csv') as f: df.iloc[split[p]].to_csv(f, index=False)
-        if np.asarray(X).dtype.kind=='f': np.save(folder/f'{p}_embeddings.npy', X[split[p]])
-    part = 'test' if 'test' in metrics else 'valid'
-    m = metrics[part]
-    pd.DataFrame(m['class']['per_class']).to_csv(folder/'classification_report.csv', index=False)
-    pd.DataFrame(_signal_rows(m, part)).to_csv(folder/'signal_metrics.csv', index=False)
-    save_json({'signals': signals, 'thresholds': {k: list(v) for k,v in thresholds.items()}, 'kind': how,
-               'convention': 'low: x < t1; middle: t1 <= x < t2; high: t2 <= x <= t3; very high: x > t3'}, folder/'thresholds.json')
-    if dropped is not None:
-        with atomic_write(folder/'dropped_rows.csv') as f: dropped.to_csv(f, index=False)
+class DnaFiles(RunCallback):
+    "The sequence run's own files after write (the labelled and classified tables, each part's rows and embeddings, per-class and per-signal metrics, the thresholds, the dropped rows), and its model card lines"
+    predict_command = 'mtl_bio dna-predict {run} NEW_SEQUENCES.xlsx --out predictions.csv'
+    limits = ('Sequences much shorter or longer than the training ones, or from another assay or organism, are outside what these figures measured.',)
+    def __init__(self, signals:list, thresholds:dict, how:str, dropped:pd.DataFrame=None): self.signals, self.thresholds, self.how, self.dropped = signals, thresholds, how, dropped
+    def after_write(self, run):
+        folder, df, split, X = run.folder, run.df, run.split, run.X
+        with atomic_write(folder/'labelled.csv') as f: df.drop(columns=['class']).to_csv(f, index=False)
+        with atomic_write(folder/'classified.csv') as f: df.to_csv(f, index=False)
+        for p in PARTS:
+            with atomic_write(folder/f'{p}.csv') as f: df.iloc[split[p]].to_csv(f, index=False)
+            if np.asarray(X).dtype.kind=='f': np.save(folder/f'{p}_embeddings.npy', X[split[p]])
+        self._metrics(folder, run.metrics)
+        if self.dropped is not None:
+            with atomic_write(folder/'dropped_rows.csv') as f: self.dropped.to_csv(f, index=False)
+    def _metrics(self, folder, metrics:dict):
+        "Per-class and per-signal metrics of the scored part, and the thresholds"
+        part = 'test' if 'test' in metrics else 'valid'
+        pd.DataFrame(metrics[part]['class']['per_class']).to_csv(folder/'classification_report.csv', index=False)
+        pd.DataFrame(_signal_rows(metrics[part], part)).to_csv(folder/'signal_metrics.csv', index=False)
+        save_json({'signals': self.signals, 'thresholds': {k: list(v) for k,v in self.thresholds.items()}, 'kind': self.how,
+                   'convention': 'low: x < t1; middle: t1 <= x < t2; high: t2 <= x <= t3; very high: x > t3'}, folder/'thresholds.json')
 
 # %% ../../nbs/14_dna_train.ipynb #7620067a
 def group_column(df:pd.DataFrame, # The table
@@ -129,15 +136,16 @@ def quantile_split(df:pd.DataFrame, signals:list, sp:dict, file=None)->tuple:
 
 # %% ../../nbs/14_dna_train.ipynb #16cf6c06
 def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three signals
-              out, # Output folder of the run
               config:dict=None, # See dna_config
-              dropped:pd.DataFrame=None, # Rows dropped while loading (the problems of load_sequences), written to the run folder
+              out=None, # Output folder of the run
+              *, dropped:pd.DataFrame=None, # Rows dropped while loading (the problems of load_sequences), written to the run folder
               overwrite:bool=False, # Replace an existing output folder
               source=None, # Where the data came from, for messages
               config_source=None, # The config file, for messages
               split:dict=None, # A given split (part -> row positions); default: the config's split section
              )->RunResult:
     "Label, classify, train and evaluate next to the k-mer baselines; write a complete run folder."
+    config, out = legacy_order(config, out, 'train_dna')
     cfg, dna = dna_config(config, config_source)
     check_out_dir(out, overwrite)
     seq_col, sp = cfg['features'].get('sequence_col', 'sequence'), cfg['split']
@@ -154,9 +162,7 @@ def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three
         warnings.warn(f"{source or 'the data'}: the fixed thresholds put {counts.max()/counts.sum():.0%} of the rows in class {counts.idxmax()}; for signals on another scale use thresholds: quantile (--thresholds quantile)")
     if len(counts) < 2 or counts.min() < 2:
         raise input_error(f"class counts {counts.to_dict()}: the split needs at least two classes with two or more rows each (is the data, or are the thresholds, right?)", file=source)
-    export = lambda folder, **kw: _dna_export(folder, dna['signals'], th, how, dropped, **kw)
     extra = {'pipeline': spec.pipeline.name, 'design': dna['design'], 'signals': dna['signals'], 'thresholds': {k: list(v) for k,v in th.items()}, 'thresholds_kind': how}
-    base = (lambda d, tasks, ys, rows: kmer_baselines(d, tasks, ys, rows, sequence_col=seq_col)) if dna['baselines'] else None
-    return train_run(lab, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split, split_method=method, baselines=base,
-                     card={'predict': 'mtl_bio dna-predict {run} NEW_SEQUENCES.xlsx --out predictions.csv',
-                           'limits': ['Sequences much shorter or longer than the training ones, or from another assay or organism, are outside what these figures measured.']})
+    cbs = [DnaFiles(dna['signals'], th, how, dropped)]
+    if dna['baselines']: cbs.append(Baselines(lambda run, rows: kmer_baselines(run.df, run.tasks, run.ys, rows, sequence_col=seq_col)))
+    return train_run(lab, cfg, out, overwrite=overwrite, source=source, extra=extra, split=split, split_method=method, cbs=cbs)

@@ -59,10 +59,10 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
     print(screen)
     cfg = _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding, normalize, n_top_genes)
     if skip_train:
-        m = evaluate_drugseq(model, screen, out, overwrite, cfg.get('reference_cluster'), cfg.get('embedding', 'auto'))
+        m = evaluate_drugseq(model, screen, out, overwrite=overwrite, reference_cluster=cfg.get('reference_cluster'), embedding=cfg.get('embedding', 'auto'))
         print(format_metrics(m)); print(f"exports: {out}")
         return m
-    res = train_drugseq(screen, out, cfg, overwrite, config)
+    res = train_drugseq(screen, cfg, out, overwrite=overwrite, config_source=config)
     print(format_metrics(res.metrics)); print(f"run folder: {out}")
     return res
 
@@ -89,7 +89,7 @@ def drugseq_predict_cli(run:str, # Run folder (or its model.pt) of a drugseq-tra
     check_out_dir(out, overwrite)
     screen = read_screen(data, control, scores, label, compound, well, None, cluster, layer)
     print(screen)
-    res = predict_screen(run, screen, out, overwrite, reference_cluster, fill_missing, embedding or 'auto')
+    res = predict_screen(run, screen, out, overwrite=overwrite, reference_cluster=reference_cluster, fill_missing=fill_missing, embedding=embedding or 'auto')
     g = res['genes']
     if g['missing']: print(f"{len(g['missing'])} gene(s) missing from the plate, read as the training mean: {g['missing'][:10]}")
     if g['extra']: print(f"{len(g['extra'])} gene(s) the model does not read were dropped, e.g. {g['extra'][:5]}")
@@ -119,7 +119,7 @@ def drugseq_demo_cli(out:str='runs/drugseq_demo', # Output folder
     check_out_dir(out, overwrite)
     screen = pbmc_screen() if pbmc else example_screen(wells, genes, seed=seed)
     print(screen)
-    res = train_drugseq(screen, out, _cfg(None, epochs, None, None, quiet, False, None, embedding), overwrite)
+    res = train_drugseq(screen, _cfg(None, epochs, None, None, quiet, False, None, embedding), out, overwrite=overwrite)
     print(format_metrics(res.metrics))
     comp = pd.read_csv(Path(out)/'compounds.csv'); gi = pd.read_csv(Path(out)/'gene_importance.csv')
     print("compounds furthest from the reference:", comp.compound.head(5).tolist())

@@ -12,9 +12,9 @@ from scipy import sparse
 from ..core import *
 
 # %% auto #0
-__all__ = ['OBS_COLUMNS', 'SCREEN_FILES', 'OPTIONAL_ROLES', 'LABEL_ROLES', 'EXPR_ROW', 'PBMC_SCORES', 'Screen',
-           'derived_activation', 'check_labels', 'check_names', 'expression_matrix', 'make_screen', 'load_drugseq',
-           'write_screen', 'example_screen', 'screen_from_anndata', 'load_h5ad', 'pbmc_screen']
+__all__ = ['OBS_COLUMNS', 'SCREEN_FILES', 'OPTIONAL_ROLES', 'LABEL_ROLES', 'PBMC_SCORES', 'Screen', 'derived_activation',
+           'check_labels', 'check_names', 'expression_matrix', 'make_screen', 'load_drugseq', 'write_screen',
+           'example_screen', 'screen_from_anndata', 'load_h5ad', 'pbmc_screen']
 
 # %% ../../nbs/30_drugseq_data.ipynb #9acc539d
 OBS_COLUMNS = ('well', 'compound', 'label', 'activation_score', 'cluster')   # reserved per-well columns; scores take their own names
@@ -26,9 +26,6 @@ SCREEN_FILES = {'expression': ('expr_mat.csv',), 'scores': ('scores_3_z.csv',), 
 # %% ../../nbs/30_drugseq_data.ipynb #b7fb7461
 OPTIONAL_ROLES = ('activation', 'cluster')
 LABEL_ROLES = ('scores', 'label')   # both present: a labelled screen (for training); both absent: an unlabelled plate (for prediction)
-
-# %% ../../nbs/30_drugseq_data.ipynb #c1cfe0a6
-EXPR_ROW = '_expr_row'   # the column of Screen.table() that points each well to its row of the expression matrix
 
 # %% ../../nbs/30_drugseq_data.ipynb #31a89da1
 @dataclass
@@ -56,10 +53,8 @@ class Screen:
         "The expression as a dense wells x genes frame (a sparse matrix is densified: for screens that fit in memory)."
         return pd.DataFrame(self.X.toarray() if self.sparse else self.X, columns=self.genes)
     def table(self)->pd.DataFrame:
-        "The per-well columns and `EXPR_ROW` (each well's row of `X`): what `train_run` reads; the expression featurizer reads the genes through it."
-        t = self.obs.reset_index(drop=True).copy()
-        t[EXPR_ROW] = np.arange(self.n_wells)
-        return t
+        "The per-well columns: what a run's tasks read (the featurizer reads `X` from the screen itself, see `subset`)."
+        return self.obs.reset_index(drop=True).copy()
     def subset(self, rows)->Screen:
         "The wells `rows` (positions or a boolean mask) as a screen of their own, e.g. one plate of a multi-plate screen."
         rows = np.flatnonzero(np.asarray(rows)) if np.asarray(rows).dtype==bool else np.asarray(rows, dtype=np.int64)

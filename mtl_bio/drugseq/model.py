@@ -4,19 +4,20 @@
 
 # %% ../../nbs/31_drugseq_model.ipynb #fe119008
 from __future__ import annotations
+import dataclasses
 import copy, math
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from scipy import sparse
 from ..core import *
 from ..provenance import log_step
 from ..data import LazyRows
-from .data import EXPR_ROW
 from ..tasks import tasks_from_config
 from ..model import build_model
 from .spec import TOKENISATIONS, NORMALIZE   # the choices of --tokens and --normalize, kept where the commands read them without PyTorch
 from ..registry import register_encoder
 from ..runs import ColumnFeaturizer
 from ..registry import register_featurizer
+from ..featurizers import Featurizer
 
 # %% auto #0
 __all__ = ['GENE_DROPOUT', 'gene_modules', 'module_size_for', 'GeneTokenEncoder', 'is_counts', 'normalize_counts',
@@ -224,60 +225,51 @@ class ExpressionFeaturizer(ColumnFeaturizer):
                  module_size=None, # Fit gene_modules of this many genes ('auto': module_size_for); None: no modules
                  normalize:str='auto', # 'auto': normalise when the training wells hold raw counts; 'log1p': always; 'none': never
                  n_top_genes:int=None, # Keep only this many highly variable genes (chosen on the training wells); None: all
-                 mean:list=None, std:list=None, modules:list=None,
-                 counts:bool=None, # Fitted: whether the input is normalised (normalize_total + log1p)
-                 target_sum:float=None, # Fitted: the total every well is scaled to (the training wells' median)
-                 genes:list=None, # Fitted with counts: the genes whose sum is a well's total (those of the training screen)
-                ):
+                ):   # fitted: mean, std, modules; counts (normalised?), target_sum (the training wells' median total), genes (whose sum is a well's total)
         if normalize not in NORMALIZE: raise MtlBioError(f"unknown normalize {normalize!r}; use one of {NORMALIZE}")
         if n_top_genes is not None and int(n_top_genes) < 2: raise MtlBioError(f"n_top_genes must be at least 2, got {n_top_genes}")
-        super().__init__(columns, standardize, mean, std)
-        self.module_size, self.normalize, self.n_top_genes, self.modules = module_size, normalize, n_top_genes, modules
-        self.counts, self.target_sum, self.genes = counts, target_sum, genes
-        self.source = None   # the attached screen's data (not stored)
-    def __deepcopy__(self, memo):   # a copy (a refit's unfitted featurizer, say) shares the attached matrix instead of copying it
-        new = copy.copy(self)
-        for k,v in vars(self).items():
-            if k!='source': setattr(new, k, copy.deepcopy(v, memo))
-        return new
+        super().__init__(columns, standardize)
+        self.module_size, self.normalize, self.n_top_genes = module_size, normalize, n_top_genes
     @property
     def n_out(self): return len(self.columns)
     def _needed(self)->list: return self.genes if self.counts else self.columns
-    def attach(self, screen, # A Screen (or anything with X, genes and source)
-               fill_missing:bool=False, # Read genes missing from the screen as the training mean (reported) instead of refusing
-              )->dict:
-        "Read expression from `screen` when transforming its table(); returns the genes missing from it and the extra ones (dropped)."
+    def _missing(self, missing:list, need:list, file):
+        if missing: raise input_error(f"{len(missing)} of the {len(need)} genes the model reads are not in the expression matrix: {missing[:10]}{' ...' if len(missing)>10 else ''} "
+                                      "(pass fill_missing / --fill_missing to read them as the training mean)", file=file)
+    def align(self, screen, # A Screen (or anything with X, genes, info and source)
+              fill_missing:bool=False, # Read genes missing from the screen as the training mean (reported) instead of refusing
+             )->tuple:
+        "(the screen with the genes the model reads, in its order, a gene it lacks as zeros marked to be filled; the genes missing from it and the extra ones, dropped)."
         need = self._needed() or list(screen.genes)
-        if self.columns is None: self.columns = list(need)
         pos = pd.Index(screen.genes).get_indexer(need)
         missing = [g for g,p in zip(need, pos) if p < 0]
-        if missing and not fill_missing:
-            raise input_error(f"{len(missing)} of the {len(need)} genes the model reads are not in the expression matrix: {missing[:10]}{' ...' if len(missing)>10 else ''} "
-                              "(pass fill_missing / --fill_missing to read them as the training mean)", file=screen.source)
-        self.source = {'X': gene_columns(screen.X, pos), 'genes': list(need), 'missing': set(missing), 'file': screen.source}
+        if not fill_missing: self._missing(missing, need, screen.source)
+        aligned = dataclasses.replace(screen, X=gene_columns(screen.X, pos), genes=list(need), info={**screen.info, 'filled_genes': missing})
         keep = set(need)
-        return {'missing': missing, 'extra': [g for g in screen.genes if g not in keep]}
-    def _raw(self, df:pd.DataFrame, file=None):
-        "Rows of df, the needed genes in order: from the attached screen (df from its table()), or from df's own gene columns"
-        if EXPR_ROW in df:
-            if self.source is None: raise MtlBioError("this table points into a screen's expression matrix: call attach(screen) first")
-            rows, X = df[EXPR_ROW].to_numpy(), self.source['X']
-            return (X if len(rows)==X.shape[0] and (rows==np.arange(len(rows))).all() else X[rows]), self.source['genes'], self.source['missing']
-        need = self._needed() or self.columns
-        gone = [g for g in need if g not in df.columns]
-        if gone: raise input_error(f"{len(gone)} of the {len(need)} genes the model reads are not columns of the table: {gone[:10]}", file=file)
-        return numeric_matrix(df, need, file), list(need), set()
+        return aligned, {'missing': missing, 'extra': [g for g in screen.genes if g not in keep]}
+    def _raw(self, data, file=None):
+        "The needed genes of data's rows in order, from a screen (or an aligned one) or from a table's gene columns: (matrix, genes, genes to fill)"
+        if isinstance(data, pd.DataFrame):
+            need = self._needed() or self.columns
+            gone = [g for g in need if g not in data.columns]
+            if gone: raise input_error(f"{len(gone)} of the {len(need)} genes the model reads are not columns of the table: {gone[:10]}", file=file)
+            return numeric_matrix(data, need, file), list(need), set()
+        need, filled = self._needed() or list(data.genes), set(data.info.get('filled_genes', ()))
+        pos = pd.Index(data.genes).get_indexer(need)
+        self._missing([g for g,p in zip(need, pos) if p < 0], need, file or data.source)
+        return gene_columns(data.X, pos), list(need), filled & set(need)
     def _normalised(self, R, file):
         "R normalised as the run stored (counts only); a run trained on counts refuses values that are not counts"
         if not self.counts: return R
         if not is_counts(R): raise input_error("the model was trained on raw counts (normalize_total + log1p), but these values are not non-negative integers: give the raw counts", file=file)
         return normalize_counts(R, self.target_sum)
-    def fit(self, df:pd.DataFrame, file=None, exclude=()):
-        "Fit on the training rows of df (only those: normalisation, gene choice, statistics and modules never see validation or test rows); returns self."
+    def fit(self, df, file=None, exclude=()):
+        "Fit on the training wells of df, a screen or a table of genes (only those: normalisation, gene choice, statistics and modules never see validation or test rows); returns self."
         R, genes, _ = self._raw(df, file)
+        file = file or getattr(df, 'source', None)
         self.counts = self.normalize=='log1p' or (self.normalize=='auto' and is_counts(R))
         if self.counts and (R.data if sparse.issparse(R) else np.asarray(R)).min(initial=0) < 0:
-            raise input_error("normalize 'log1p' needs counts (values >= 0); these values are negative somewhere (already scaled?): use normalize 'none'", file=file or (self.source or {}).get('file'))
+            raise input_error("normalize 'log1p' needs counts (values >= 0); these values are negative somewhere (already scaled?): use normalize 'none'", file=file)
         if self.counts:
             self.genes = list(genes)
             self.target_sum = float(np.median(np.asarray(R.sum(1)).ravel()))
@@ -299,20 +291,16 @@ class ExpressionFeaturizer(ColumnFeaturizer):
         mean, std = np.float32(self.mean), np.float32(self.std)
         if sparse.issparse(R): return ExpressionRows(R, mean, std, self.standardize, fill)
         return _finish(np.asarray(R, dtype=np.float32), mean, std, self.standardize, fill)
-    def transform(self, df:pd.DataFrame, file=None):
-        "Model inputs for every row of df: a float32 array, or ExpressionRows when the screen is sparse (densified batch by batch)."
+    def transform(self, df, file=None):
+        "Model inputs for every well of df, a screen (aligned with align, to fill genes it lacks) or a table of genes: a float32 array, or ExpressionRows when the screen is sparse (densified batch by batch)."
         if self.mean is None: raise MtlBioError("ExpressionFeaturizer is not fitted; call `fit` on training rows first")
         R, genes, missing = self._raw(df, file)
-        R = self._normalised(R, file or (self.source or {}).get('file'))
+        R = self._normalised(R, file or getattr(df, 'source', None))
         if genes!=self.columns: R = R[:, pd.Index(genes).get_indexer(self.columns)]
         return self._rows(R, missing)
     def encoder_inputs(self)->dict:
         "What the model's encoder needs from the fitted features (merged into model.encoder of the run config): the gene count, and the modules when fitted."
         return {'n_genes': len(self.columns), **({'modules': self.modules, 'module_size': self.module_size} if self.modules is not None else {})}
-    def to_dict(self):
-        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return {**super().to_dict(), 'name': self.registered_name, 'module_size': self.module_size, 'normalize': self.normalize, 'n_top_genes': self.n_top_genes,
-                'modules': self.modules, 'counts': self.counts, 'target_sum': self.target_sum, 'genes': self.genes}
 
 # %% ../../nbs/31_drugseq_model.ipynb #fb74a21f
 def drugseq_tasks(scores:list, # The continuous score columns

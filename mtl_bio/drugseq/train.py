@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import mtl_bio
 from ..core import *
-from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, NonNegative
+from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, NonNegative, RunCallback, Baselines
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
 from ..registry import check_run_pipeline
@@ -21,8 +21,8 @@ from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_g
 
 # %% auto #0
 __all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'DRUGSEQ_TYPES', 'drugseq_config', 'reference_wells', 'screen_anndata',
-           'export_screen', 'pca_scores', 'expression_baselines', 'train_drugseq', 'predict_screen', 'evaluate_drugseq',
-           'read_screen']
+           'export_screen', 'pca_scores', 'expression_baselines', 'ScreenExports', 'train_drugseq', 'predict_screen',
+           'evaluate_drugseq', 'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -164,18 +164,18 @@ def _settings(pred:Predictor, screen:Screen, reference_cluster, gene_report:dict
             'genes_missing_filled': (gene_report or {}).get('missing', []), 'genes_extra_dropped': len((gene_report or {}).get('extra', []))}
 
 def export_screen(folder, # Output folder (exists)
-                  pred:Predictor, # A trained DRUG-seq model (its featurizer attached to screen, unless X is given)
+                  pred:Predictor, # A trained DRUG-seq model
                   screen:Screen,
-                  X=None, # The model inputs, if already computed
+                  *, X=None, # The model inputs, if already computed
                   part:np.ndarray=None, # train/valid/test per well, when known
                   reference_cluster:str=None, # Only the DMSO wells of this cluster form the centre
                   embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
                   outputs:tuple=None, # predict_outputs(..., latent=True) of X, if already computed
-                  gene_report:dict=None, # Genes missing from the plate (filled) and extra (dropped), from attach
+                  gene_report:dict=None, # Genes missing from the plate (filled) and extra (dropped), from ExpressionFeaturizer.align
                  )->dict:
     "Write the per-well, per-compound and per-gene exports and screen.h5ad; return headline figures."
     folder = Path(folder)
-    if X is None: X = pred.featurizer.transform(screen.table(), screen.source)
+    if X is None: X = pred.featurizer.transform(pred.featurizer.align(screen)[0], screen.source)
     outs, Z = outputs if outputs is not None else predict_outputs(pred.model, X, pred.tasks, latent=True)
     ref = reference_wells(screen, reference_cluster)
     wells = _well_table(pred, screen, outs, Z, part, ref)
@@ -231,6 +231,17 @@ def expression_baselines(X, # Model inputs of every well: an array or LazyRows
             logit[t.name] = m.predict_proba(Z)[:, 1:].astype(np.float32)
     return {k:v for k,v in {f'ridge on {what}': ridge, f'logistic regression on {what}': logit}.items() if v}
 
+# %% ../../nbs/33_drugseq_train.ipynb #a5041245
+class ScreenExports(RunCallback):
+    "The DRUG-seq run's own files after write (wells, latent space, compounds, gene importance, screen.h5ad, the latent plot), and its model card lines"
+    predict_command = 'mtl_bio drugseq-predict {run} NEXT_PLATE --out runs/plate_predictions'
+    limits = ('A plate from another cell type, protocol or sequencing depth may need its own normalisation; genes the model reads must be in the plate (or filled with --fill_missing, reported).',)
+    def __init__(self, own:dict): self.own = own   # the pipeline settings (drugseq_config): reference_cluster, embedding
+    def after_write(self, run):
+        part = np.empty(len(run.df), dtype=object)
+        for p,idx in run.split.items(): part[idx] = p
+        export_screen(run.folder, load_predictor(run.folder), run.data, X=run.X, part=part, reference_cluster=self.own['reference_cluster'], embedding=self.own['embedding'])
+
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
 def _check_trainable(screen:Screen):
     "Training needs scores and labels, and both labels at least twice (the stratified split)"
@@ -239,12 +250,13 @@ def _check_trainable(screen:Screen):
     if len(counts) < 2 or counts.min() < 2: raise input_error(f"label counts {counts.to_dict()}: the stratified split needs both labels, twice each", file=screen.source)
 
 def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen or pbmc_screen (labelled)
-                  out, # Output folder of the run
                   config:dict=None, # See drugseq_config
-                  overwrite:bool=False, # Replace an existing output folder
+                  out=None, # Output folder of the run
+                  *, overwrite:bool=False, # Replace an existing output folder
                   config_source=None, # The config file, for messages
                  )->RunResult:
     "Train the multi-task gene-token Transformer and write a run folder with every export."
+    config, out = legacy_order(config, out, 'train_drugseq')
     cfg, own = drugseq_config(config, screen, config_source)
     check_out_dir(out, overwrite)
     _check_trainable(screen)
@@ -252,16 +264,9 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
     enc, f = cfg['model']['encoder'], cfg['features']
     feat = ExpressionFeaturizer(screen.genes, standardize=f['standardize'], module_size=enc['module_size'] if enc['tokens']=='module' else None,
                                 normalize=f['normalize'], n_top_genes=f['n_top_genes'])
-    feat.attach(screen)
-    def export(folder, X, split, outputs, **_):
-        part = np.empty(screen.n_wells, dtype=object)
-        for p,idx in split.items(): part[idx] = p
-        export_screen(folder, load_predictor(folder), screen, X, part, own['reference_cluster'], own['embedding'])
     extra = {'pipeline': spec.pipeline.name, 'scores': screen.scores, 'control': screen.control, 'activation_score': screen.activation_source}
-    baselines = lambda df, tasks, ys, rows: expression_baselines(feat.transform(df, screen.source), tasks, ys, rows)   # the featurizer is fitted on the training wells by then
-    return train_run(screen.table(), cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, export=export, extra=extra, baselines=baselines,
-                     card={'predict': 'mtl_bio drugseq-predict {run} NEXT_PLATE --out runs/plate_predictions',
-                           'limits': ['A plate from another cell type, protocol or sequencing depth may need its own normalisation; genes the model reads must be in the plate (or filled with --fill_missing, reported).']})
+    baselines = Baselines(lambda run, rows: expression_baselines(run.X, run.tasks, run.ys, rows))   # ridge and logistic regression on the run's own inputs
+    return train_run(screen, cfg, out, overwrite=overwrite, source=screen.source, featurizer=feat, extra=extra, cbs=[baselines, ScreenExports(own)])
 
 # %% ../../nbs/33_drugseq_train.ipynb #23172fd4
 def _drugseq_predictor(run)->Predictor:
@@ -276,7 +281,7 @@ def _plate_metrics(pred:Predictor, screen:Screen, outs:list)->dict:
     df, res = screen.obs, {}
     for t,o in zip(pred.tasks, outs):
         y = t.encode(df, screen.source)
-        r = evaluate_task(t, y, o, pred.thresholds.get(t.name), y)
+        r = evaluate_task(t, y, o, pred.thresholds.get(t.name), train_y=y)
         r['baseline']['name'] = r['baseline']['name'].replace('training mean', 'mean') + ' of the evaluated wells'
         res[t.name] = {'kind': t.kind, **r}
     return {'split': {'method': 'all wells (no training)', 'seed': None, 'group_col': None, 'train': 0, 'valid': 0, 'test': screen.n_wells},
@@ -285,30 +290,30 @@ def _plate_metrics(pred:Predictor, screen:Screen, outs:list)->dict:
 def predict_screen(run, # Run folder, its model.pt, or a Predictor
                    screen:Screen, # A plate: unlabelled (no scores or labels) or labelled
                    out, # Output folder for the exports
-                   overwrite:bool=False, # Replace an existing output folder
+                   *, overwrite:bool=False, # Replace an existing output folder
                    reference_cluster:str=None, # Only this cluster's DMSO wells form the centre
                    fill_missing:bool=False, # Read genes the plate lacks as the training mean (reported) instead of refusing
                    embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
                   )->dict:
     "Score a plate with a trained run and write every export (and metrics.json when the plate is labelled)."
     pred = _drugseq_predictor(run)
-    report = pred.featurizer.attach(screen, fill_missing)
+    aligned, report = pred.featurizer.align(screen, fill_missing)
     reference_wells(screen, reference_cluster)
     with staged_dir(out, overwrite, 'predictions') as tmp:
-        X = pred.featurizer.transform(screen.table(), screen.source)
+        X = pred.featurizer.transform(aligned, screen.source)
         outs, Z = predict_outputs(pred.model, X, pred.tasks, latent=True)
         metrics = _plate_metrics(pred, screen, outs) if screen.labelled else None
         if metrics: save_json(metrics, tmp/'metrics.json')
-        summary = export_screen(tmp, pred, screen, X, None, reference_cluster, embedding, outputs=(outs, Z), gene_report=report)
+        summary = export_screen(tmp, pred, screen, X=X, reference_cluster=reference_cluster, embedding=embedding, outputs=(outs, Z), gene_report=report)
     return {'summary': summary, 'metrics': metrics, 'genes': report}
 
 # %% ../../nbs/33_drugseq_train.ipynb #ad9f16f9
 def evaluate_drugseq(run, # Run folder, its model.pt, or a Predictor
                      screen:Screen, out, # Output folder for metrics and exports
-                     overwrite:bool=False, reference_cluster:str=None, embedding:str='auto')->dict:
+                     *, overwrite:bool=False, reference_cluster:str=None, embedding:str='auto')->dict:
     "Evaluate a trained model on every well of a labelled `screen` and write the exports (no training); returns the metrics."
     if not screen.labelled: raise input_error("evaluation needs scores and labels; to score an unlabelled plate use predict_screen / drugseq-predict", file=screen.source)
-    return predict_screen(run, screen, out, overwrite, reference_cluster, embedding=embedding)['metrics']
+    return predict_screen(run, screen, out, overwrite=overwrite, reference_cluster=reference_cluster, embedding=embedding)['metrics']
 
 # %% ../../nbs/33_drugseq_train.ipynb #64f725bf
 def read_screen(data, control:str='DMSO', scores:str=None, label:str=None, compound:str=None, well:str=None,

@@ -114,7 +114,7 @@ class EsmEmbedder:
         if not 0 <= self.layer <= self.net.num_layers: raise input_error(f"layer {layer} does not exist: the model has {self.net.num_layers} layers", column='layer')
         self.window, self.overlap, self.batch_tokens = int(window), int(overlap), int(batch_tokens)
         windows(self.window+1, self.window, self.overlap)   # checks the settings
-        self.device = torch.device(device) if device is not None else default_device()
+        self.device = torch.device(device) if device is not None else run_device()
         self.net.to(self.device)
         self.cache = Path(cache_dir)/self.key/f'layer{self.layer}_w{self.window}_o{self.overlap}' if cache_dir is not None else None
         self.n_computed = 0

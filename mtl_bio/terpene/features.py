@@ -14,6 +14,7 @@ from .spec import EMBEDDINGS   # the choices of features.embedding and --embeddi
 from ..sequences import *
 from .homology import neighbour_features, ref_folds, ref_positions, HOMOLOGY_KS
 from fastcore.basics import patch
+from ..featurizers import Featurizer
 
 # %% auto #0
 __all__ = ['PHYSCHEM', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences', 'check_protein_column',
@@ -66,11 +67,9 @@ def check_protein_column(df:pd.DataFrame, col:str='sequence', file=None)->list:
 
 # %% ../../nbs/23_tps_features.ipynb #1b59fa15
 @register_featurizer('tps')
-class TpsFeaturizer:
+class TpsFeaturizer(Featurizer):
     "Sequence embedding + kingdom one-hot + physico-chemical features of enzymes, standardised."
     fitted = ('kingdoms', 'anchors', 'kmers', 'vectors', 'mean', 'std', 'n_embed', 'ref_products', 'ref_types', 'type_classes')
-    settings = ('embedding', 'sequence_col', 'kingdom_col', 'k', 'w2v_size', 'w2v_epochs', 'pretrain', 'esm_model', 'esm_layer',
-                'esm_window', 'esm_overlap', 'cache_dir', 'seed', 'homology', 'products', 'type_col', 'ref_n_folds', 'kingdom_dropout')
     def __init__(self, embedding:str='similarity', # One of EMBEDDINGS
                  sequence_col:str='sequence', kingdom_col:str='kingdom', # Input columns (None: no kingdom feature)
                  k:int=3, # k-mer length (similarity, w2v)
@@ -83,18 +82,14 @@ class TpsFeaturizer:
                  products:list=None, type_col:str='type', # With homology: the product columns and the type column the neighbours vote with
                  ref_n_folds:int=5, # With homology: folds of the training enzymes for their out-of-fold votes
                  kingdom_dropout:float=0., # Fraction of training enzymes whose kingdom is given as unknown, so the model learns to predict without one
-                 kingdoms:list=None, anchors:list=None, kmers:list=None, vectors:list=None, mean:list=None, std:list=None, n_embed:int=None,
-                 ref_products:list=None, ref_types:list=None, type_classes:list=None):
+                ):
         if embedding not in EMBEDDINGS: raise input_error(f"unknown embedding {embedding!r}; use one of {EMBEDDINGS}", column='features.embedding')
         self.embedding, self.sequence_col, self.kingdom_col, self.k, self.w2v_size, self.w2v_epochs = embedding, sequence_col, kingdom_col, k, w2v_size, w2v_epochs
         self.pretrain, self.esm_model, self.esm_layer, self.esm_window, self.esm_overlap = pretrain, str(esm_model), esm_layer, esm_window, esm_overlap
         self.cache_dir, self.seed = cache_dir, seed
-        self.kingdoms, self.anchors, self.mean, self.std, self.n_embed = kingdoms, anchors, mean, std, n_embed
-        self.kv = KmerVectors(kmers, vectors, alphabet='protein') if kmers is not None else None
         self.homology, self.products, self.type_col, self.ref_n_folds, self.kingdom_dropout = list(homology) if homology else None, products, type_col, ref_n_folds, kingdom_dropout
         if self.homology and not products: raise input_error("homology features need the product columns (features.products)", column='features.products')
-        self.ref_products, self.ref_types, self.type_classes = ref_products, ref_types, type_classes
-        self._esm = None
+        self._esm = self._kv = None
 
 # %% ../../nbs/23_tps_features.ipynb #9727bb75
 @patch
@@ -165,7 +160,8 @@ def fit(self:TpsFeaturizer, df:pd.DataFrame, file=None, exclude=()):
         self.ref_types = np.stack([(ty==t).to_numpy() for t in self.type_classes], 1).astype(np.float32).tolist()
     if self.embedding=='w2v':
         corpus = list(seqs) + (pretrain_sequences(self.pretrain) if self.pretrain else [])
-        self.kv = train_word2vec(corpus, self.k, self.w2v_size, epochs=self.w2v_epochs, seed=self.seed, alphabet='protein')
+        kv = train_word2vec(corpus, self.k, self.w2v_size, epochs=self.w2v_epochs, seed=self.seed, alphabet='protein')
+        self.kmers, self.vectors, self._kv = list(kv.kmers), kv.vectors.tolist(), kv
     X = self._raw(df, seqs, file)
     self.n_embed = X.shape[1] - self.n_feat - self.n_homology
     m, s = X.mean(0), X.std(0)
@@ -211,11 +207,8 @@ def encoder_inputs(self:TpsFeaturizer)->dict:
     return d
 
 # %% ../../nbs/23_tps_features.ipynb #b14e3bcd
-@patch
-def to_dict(self:TpsFeaturizer)->dict:
-    "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-    d = {'name': self.registered_name, **{k: getattr(self, k) for k in self.settings},
-         'kingdoms': self.kingdoms, 'anchors': self.anchors, 'mean': self.mean, 'std': self.std, 'n_embed': self.n_embed}
-    if self.homology: d.update(ref_products=self.ref_products, ref_types=self.ref_types, type_classes=self.type_classes)
-    if self.kv is not None: d.update(kmers=self.kv.kmers, vectors=self.kv.vectors.tolist())
-    return d
+@patch(as_prop=True)
+def kv(self:TpsFeaturizer)->KmerVectors:
+    "The fitted Word2Vec k-mer vectors (w2v; None otherwise), built once from kmers and vectors"
+    if self._kv is None and self.kmers is not None: self._kv = KmerVectors(self.kmers, self.vectors, alphabet='protein')
+    return self._kv

@@ -39,7 +39,7 @@ def _kingdoms(df:pd.DataFrame, feat, kingdom:str=None)->np.ndarray:
 # %% ../../nbs/26_tps_predict.ipynb #4c522c0e
 def predict_tps(run, # Run folder, its model.pt, or a Predictor
                 df:pd.DataFrame, # Enzymes: sequence (and id, kingdom)
-                top_k:int=5, # Products listed per enzyme
+                *, top_k:int=5, # Products listed per enzyme
                 all_probs:bool=False, # Also one probability column per product
                 kingdom:str=None, # Kingdom of enzymes without one (no kingdom column, or an empty cell); None: unknown
                 file=None)->pd.DataFrame:

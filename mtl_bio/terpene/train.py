@@ -13,8 +13,8 @@ from ..core import *
 from ..provenance import progress, log_step
 from ..tasks import tasks_from_config
 from ..data import cv_folds, PARTS
-from ..metrics import evaluate_task, fit_calls, apply_calls, one_hot, mean_ap
-from ..runs import train_run, run_config, merge_config, RunResult, PosInt, NonNegative
+from ..metrics import evaluate_task, fit_calls, apply_calls, onehot_labels, mean_ap
+from ..runs import train_run, run_config, merge_config, RunResult, PosInt, NonNegative, RunCallback
 from . import spec
 from .spec import IDENTITY_MEASURES, CV_SCHEMES
 from .targets import top_products, product_targets, tps_tasks
@@ -24,7 +24,7 @@ import mtl_bio.terpene.model   # registers the encoders
 
 # %% auto #0
 __all__ = ['TPS_DEFAULTS', 'TPS_ORIGINAL', 'TPS_KEYS', 'TPS_TYPES', 'BASELINES', 'CV_METRICS', 'tps_config', 'prepare_tps',
-           'train_tps', 'fold_split', 'baseline_scores', 'summarize_cv', 'format_cv', 'cross_validate_tps']
+           'TpsFiles', 'train_tps', 'fold_split', 'baseline_scores', 'summarize_cv', 'format_cv', 'cross_validate_tps']
 
 # %% ../../nbs/25_tps_train.ipynb #30f2f4e2
 TPS_DEFAULTS = {
@@ -80,14 +80,19 @@ def prepare_tps(df:pd.DataFrame, # From load_marts
     return t, tasks, products
 
 # %% ../../nbs/25_tps_train.ipynb #c556a168
-def _tps_export(folder, products, dropped, df, X, split, outputs, metrics):
-    folder = Path(folder)
-    part = next(p for p in ('test', 'valid', 'oof') if p in metrics)
-    if len(split['test']): save_json(max_similarity(df.sequence.iloc[split['test']], df.sequence.iloc[split['train']]), folder/'novelty.json')
-    pd.DataFrame(metrics[part]['products']['per_class']).assign(part=part).to_csv(folder/'per_class.csv', index=False)
-    save_json({'products': products}, folder/'products.json')
-    if dropped is not None and len(dropped):
-        with atomic_write(folder/'dropped_rows.csv') as f: dropped.to_csv(f, index=False)
+class TpsFiles(RunCallback):
+    "The terpene run's own files after write (novelty of the test enzymes, per-product metrics, the product list, the dropped rows), and its model card lines"
+    predict_command = 'mtl_bio tps-predict {run} NEW_ENZYMES.fasta --out tps_predictions.csv'
+    limits = ('Only the products listed under Tasks can be predicted; an enzyme far from every training enzyme (see the cross-validation by identity groups) is predicted less well.',)
+    def __init__(self, products:list, dropped:pd.DataFrame=None): self.products, self.dropped = products, dropped
+    def after_write(self, run):
+        folder, df, split, metrics = run.folder, run.df, run.split, run.metrics
+        part = next(p for p in ('test', 'valid', 'oof') if p in metrics)
+        if len(split['test']): save_json(max_similarity(df.sequence.iloc[split['test']], df.sequence.iloc[split['train']]), folder/'novelty.json')
+        pd.DataFrame(metrics[part]['products']['per_class']).assign(part=part).to_csv(folder/'per_class.csv', index=False)
+        save_json({'products': self.products}, folder/'products.json')
+        if self.dropped is not None and len(self.dropped):
+            with atomic_write(folder/'dropped_rows.csv') as f: self.dropped.to_csv(f, index=False)
 
 def _aligned(df:pd.DataFrame, cfg:dict, own:dict, source, always:bool=False):
     "An alignment cache of the enzymes when anything will align them (alignment votes or identity groups, a test part's novelty, or always)"
@@ -95,13 +100,14 @@ def _aligned(df:pd.DataFrame, cfg:dict, own:dict, source, always:bool=False):
     return alignment_cache(check_protein_column(df, 'sequence', source)) if need else contextlib.nullcontext()
 
 def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
-              out, # Output folder of the run
               config:dict=None, # See tps_config
-              dropped:pd.DataFrame=None, # Problems from load_marts, written to the run folder
+              out=None, # Output folder of the run
+              *, dropped:pd.DataFrame=None, # Problems from load_marts, written to the run folder
               overwrite:bool=False, source=None, config_source=None,
               split:dict=None, # A given split (one cross-validation fold); default from the config
              )->RunResult:
     "Train the fusion model on the enzymes and write a complete run folder."
+    config, out = legacy_order(config, out, 'train_tps')
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite)
     with _aligned(df, cfg, own, source):   # aligned once for the identity groups, the internal folds, the final model and novelty
@@ -109,10 +115,7 @@ def train_tps(df:pd.DataFrame, # Enzymes, from load_marts
         cfg['tasks'] = tasks
         if cfg['features'].get('homology'): cfg['features'] = {**cfg['features'], 'products': products}
         extra = {'pipeline': spec.pipeline.name, 'products': products, 'identity': own['identity'], 'identity_measure': own['identity_measure']}
-        export = lambda folder, **kw: _tps_export(folder, products, dropped, **kw)
-        return train_run(t, cfg, out, overwrite=overwrite, source=source, export=export, extra=extra, split=split,
-                         card={'predict': 'mtl_bio tps-predict {run} NEW_ENZYMES.fasta --out tps_predictions.csv',
-                               'limits': ['Only the products listed under Tasks can be predicted; an enzyme far from every training enzyme (see the cross-validation by identity groups) is predicted less well.']})
+        return train_run(t, cfg, out, overwrite=overwrite, source=source, extra=extra, split=split, cbs=[TpsFiles(products, dropped)])
 
 # %% ../../nbs/25_tps_train.ipynb #7a7bd4dd
 def fold_split(folds:np.ndarray, i:int)->dict:
@@ -133,10 +136,10 @@ def baseline_scores(name:str, # One of BASELINES
         return rng.random((n, Y.shape[1])).astype(np.float32), rng.dirichlet(np.ones(n_types), n).astype(np.float32)
     if name=='prior':
         c = np.bincount(types[train][types[train]>=0], minlength=n_types)
-        return np.tile(Y[train].mean(0), (n, 1)).astype(np.float32), np.tile(one_hot(np.array([c.argmax()]), n_types)[0], (n, 1))
+        return np.tile(Y[train].mean(0), (n, 1)).astype(np.float32), np.tile(onehot_labels(np.array([c.argmax()]), n_types)[0], (n, 1))
     if name.startswith(('1nn_', 'knn_')):
         s = S[name[4:]][np.ix_(rows, train)]
-        T = np.nan_to_num(one_hot(types[train], n_types))
+        T = np.nan_to_num(onehot_labels(types[train], n_types))
         k = 1 if name.startswith('1nn') else k
         return neighbour_votes(s, Y[train], k), neighbour_votes(s, T, k)
     raise MtlBioError(f"unknown baseline {name!r}")
@@ -192,7 +195,7 @@ def _cv_variants(df, folder, config:dict, variants:dict, products:list, split_of
     for name, v in variants.items():
         vc = merge_config(copy.deepcopy(config or {}), v)
         vcfg, _ = tps_config(vc, config_source)
-        res = train_tps(df, Path(folder)/name, {**vc, 'products': products}, split=split_of(vcfg), source=source, config_source=config_source)
+        res = train_tps(df, {**vc, 'products': products}, Path(folder)/name, split=split_of(vcfg), source=source, config_source=config_source)
         called = pd.read_csv(Path(folder)/name/'predictions.csv').iloc[te]['products'].fillna('').map(lambda x: len([p for p in str(x).split(';') if p]))
         rows.append({'method': name, **_flat(res.metrics['test'], k), 'products.called_per_enzyme': float(called.mean())})
         per_class += [{'method': name, **r} for r in res.metrics['test']['products']['per_class']]

@@ -53,7 +53,7 @@ def text_demo_cli(out:str='runs/text_demo', # Folder for the config, the example
     check_out_dir(out, overwrite, 'demo')
     with staged_dir(out, overwrite, 'demo') as tmp:
         conf = example_config(tmp, train={'epochs': epochs, 'finetune': bool(finetune), 'quiet': bool(quiet)})
-        res = train_text(conf)
+        res = train_text(config=conf)
         print(format_metrics(res.metrics))
         tables = predict_from_config(conf, verbose=False)
     print(f"labelled {len(next(iter(tables.values())))} sentences for {len(tables)} tasks -> {Path(out)/'predictions'}")

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/42_text_train.ipynb #cb055b07
 from __future__ import annotations
-import hashlib, json
+import hashlib, json, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch, yaml
 from ..core import *
@@ -12,16 +12,17 @@ from ..provenance import logger, note_run
 from ..data import LengthRows, split_stratified
 from ..learner import TaskMetric
 from ..distributed import VectorCache
-from ..runs import train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult
+from ..runs import train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, RunCallback, Baselines
 from ..registry import register_featurizer, check_run_pipeline
 from . import spec
 from .encoder import *
 from .data import *
+from ..featurizers import Featurizer
 
 # %% auto #0
 __all__ = ['TFIDF_NAME', 'EmbeddingCache', 'SentenceFeaturizer', 'TokenFeaturizer', 'text_run_config', 'tables_split',
-           'tfidf_baseline', 'train_text', 'text_predictor', 'row_tasks', 'predict_text', 'prediction_paths',
-           'write_text_predictions', 'predict_from_config', 'train_from_config']
+           'tfidf_baseline', 'TextFiles', 'train_text', 'text_predictor', 'row_tasks', 'predict_text',
+           'prediction_paths', 'write_text_predictions', 'predict_from_config', 'train_from_config']
 
 # %% ../../nbs/42_text_train.ipynb #e85c7b2a
 class EmbeddingCache(VectorCache):
@@ -43,7 +44,7 @@ class EmbeddingCache(VectorCache):
 
 # %% ../../nbs/42_text_train.ipynb #2e1f892f
 @register_featurizer('sentence_embeddings')
-class SentenceFeaturizer:
+class SentenceFeaturizer(Featurizer):
     "Texts -> embeddings of the frozen shared sentence encoder (kept in an on-disk cache when given one)."
     fitted = ()
     def __init__(self, text_column:str='text', model:str=None, pooling:str='mean', normalize:bool=True, max_length:int=128,
@@ -55,7 +56,7 @@ class SentenceFeaturizer:
     @property
     def encoder(self)->SentenceEncoder:
         "The shared encoder (loaded on first use)"
-        if self._encoder is None: self._encoder = SentenceEncoder(self.model, self.pooling, self.normalize).eval().to(default_device())
+        if self._encoder is None: self._encoder = SentenceEncoder(self.model, self.pooling, self.normalize).eval().to(run_device())
         return self._encoder
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Fit on the training rows of df (only those: statistics never see validation or test rows); returns self."
@@ -71,10 +72,6 @@ class SentenceFeaturizer:
         return store.get(df[self.text_column].astype(str).tolist(), lambda rows: embed_texts(self.encoder, ids[rows], self.batch_size), what='sentence embeddings')
     @property
     def n_out(self): return self.encoder.n_out
-    def to_dict(self):
-        "Settings and fitted state as a plain dict: stored in the checkpoint, rebuilt by featurizer_from_dict."
-        return dict(name=self.registered_name, text_column=self.text_column, model=self.model, pooling=self.pooling,
-                    normalize=self.normalize, max_length=self.max_length, batch_size=self.batch_size, cache=self.cache)
 
 # %% ../../nbs/42_text_train.ipynb #f42d89f8
 @register_featurizer('sentence_tokens')
@@ -138,8 +135,9 @@ TFIDF_NAME = 'TF-IDF + logistic regression'
 def tfidf_baseline(text_column:str='text',
                    C:float=4., # Inverse regularisation of the logistic regression
                   ):
-    "A `train_run` baselines callable: per task, TF-IDF of word 1-2-grams and character 2-5-grams and a class-balanced logistic regression, fitted on the given rows that have the task's label."
-    def fit(df:pd.DataFrame, tasks:list, ys:list, rows:np.ndarray)->dict:
+    "A run's Baselines callback: per task, TF-IDF of word 1-2-grams and character 2-5-grams and a class-balanced logistic regression, fitted on the given rows that have the task's label."
+    def tfidf(run, rows:np.ndarray)->dict:
+        df, tasks, ys = run.df, run.tasks, run.ys
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
@@ -153,7 +151,18 @@ def tfidf_baseline(text_column:str='text',
             probs[np.ix_(scored, clf.classes_)] = clf.predict_proba(vec.transform(texts[scored]))
             outs[t.name] = probs
         return {TFIDF_NAME: outs}
-    return fit
+    return Baselines(tfidf)
+
+# %% ../../nbs/42_text_train.ipynb #c2fec504
+class TextFiles(RunCallback):
+    "The sentence run's own files after write (each task's labels, the data report, the sentence config), and its model card lines"
+    predict_command = 'mtl_bio text-predict --config CONFIG.yaml --run {run} --data NEW_TEXTS.csv --out PREDICTIONS'
+    limits = ('Texts of another genre, language or time than the training texts are outside what these figures measured.',)
+    def __init__(self, cfg:dict, report:dict): self.cfg, self.report = cfg, report   # the checked sentence config; training_table's report
+    def after_write(self, run):
+        save_json({t['name']: {'column': t['column'], 'labels': {l:i for i,l in enumerate(t['labels'])}} for t in self.cfg['tasks']}, run.folder/'labels.json')
+        save_json(self.report, run.folder/'data_report.json')
+        with atomic_write(run.folder/'text_config.yaml') as f: yaml.safe_dump(self.cfg, f, sort_keys=False)
 
 # %% ../../nbs/42_text_train.ipynb #62e5cf47
 def _labelled_rows(df:pd.DataFrame, tasks:list, file)->dict:
@@ -166,12 +175,19 @@ def _labelled_rows(df:pd.DataFrame, tasks:list, file)->dict:
     if few: raise input_error(f"too few labelled rows to train: {few}", file=file)
     return labelled
 
-def train_text(config, # A config path or dict (see text_config)
+def train_text(data:pd.DataFrame=None, # The labelled table; None: read per the config (train.data, or each task's tables)
+               config=None, # A config path or dict (see text_config)
                out=None, # Run folder; default train.out of the config
-               overwrite:bool=False, # Replace an existing run folder
-               df:pd.DataFrame=None, # The labelled table; default: read per the config (train.data, or each task's tables)
+               *, overwrite:bool=False, # Replace an existing run folder
+               df:pd.DataFrame=None, # Deprecated: pass the table as data
               )->RunResult:
     "Train one head per task on the shared sentence encoder and write a run folder."
+    if data is not None and not isinstance(data, pd.DataFrame):   # the deprecated train_text(config, out, overwrite, df)
+        warnings.warn("train_text(config, out) is deprecated and goes in the next release: call train_text(data, config, out) (data None: read per the config)", DeprecationWarning, stacklevel=2)
+        data, config, out = df, data, config if out is None else out
+    elif df is not None:
+        warnings.warn("train_text(df=) is deprecated: pass the table as data", DeprecationWarning, stacklevel=2); data = df
+    df = data
     source = None if isinstance(config, dict) else Path(config)
     cfg = text_config(config, source)
     out, tr = out or cfg['train']['out'], cfg['train']
@@ -185,15 +201,10 @@ def train_text(config, # A config path or dict (see text_config)
     for line in report_lines(report): logger.warning(line)
     note_run(inputs=report.get('files', []))
     check_out_dir(out, overwrite)
-    def export(folder, **_):
-        save_json({t['name']: {'column': t['column'], 'labels': {l:i for i,l in enumerate(t['labels'])}} for t in cfg['tasks']}, folder/'labels.json')
-        save_json(report, folder/'data_report.json')
-        with atomic_write(folder/'text_config.yaml') as f: yaml.safe_dump(cfg, f, sort_keys=False)
     extra = {'pipeline': spec.pipeline.name, 'finetune': bool(tr['finetune']), 'labelled_rows': labelled}
-    return train_run(df, text_run_config(cfg, labelled), out, overwrite=overwrite, source=data or source, featurizer=_featurizer(cfg), export=export, extra=extra,
-                     split=split, baselines=tfidf_baseline(tr['text_column']) if tr['baseline'] else None,
-                     card={'predict': 'mtl_bio text-predict --config CONFIG.yaml --run {run} --data NEW_TEXTS.csv --out PREDICTIONS',
-                           'limits': ['Texts of another genre, language or time than the training texts are outside what these figures measured.']})
+    cbs = [TextFiles(cfg, report)]
+    if tr['baseline']: cbs.append(tfidf_baseline(tr['text_column']))
+    return train_run(df, text_run_config(cfg, labelled), out, overwrite=overwrite, source=data or source, featurizer=_featurizer(cfg), extra=extra, split=split, cbs=cbs)
 
 # %% ../../nbs/42_text_train.ipynb #c1448d11
 def text_predictor(run)->Predictor:
@@ -225,7 +236,7 @@ def row_tasks(df:pd.DataFrame, column:str, # The column naming each row's task(s
 
 def predict_text(run, # Run folder, model.pt or Predictor
                  df:pd.DataFrame, # Table with the text column
-                 text_column:str='text', batch_size:int=None, # Texts per encoder call; default: the run's
+                 *, text_column:str='text', batch_size:int=None, # Texts per encoder call; default: the run's
                  file=None, # Where df came from, for messages
                  task_column:str='task', # A column naming each row's task(s): each task's table then holds only the rows that ask for it (and their 0-based row); absent: every row, every task
                 )->dict:
@@ -285,7 +296,7 @@ def predict_from_config(config, # Config path (or dict)
     pred = text_predictor(run)
     _check_run_matches(pred, cfg, source)
     df = read_texts(data, cfg['data']['text_column'])
-    tables = predict_text(pred, df, cfg['data']['text_column'], cfg['inference']['batch_size'], data, cfg['data']['task_column'])
+    tables = predict_text(pred, df, text_column=cfg['data']['text_column'], batch_size=cfg['inference']['batch_size'], file=data, task_column=cfg['data']['task_column'])
     paths = write_text_predictions(tables, cfg, overwrite)
     if verbose:
         for name, p in paths.items(): print(f"{name}: {len(tables[name])} texts -> {p}")
@@ -298,6 +309,6 @@ def train_from_config(config, out=None, overwrite:bool=False, finetune:bool=None
     cfg = text_config(config, source)
     for k,v in (('finetune', finetune), ('epochs', epochs), ('quiet', quiet)):
         if v is not None: cfg['train'][k] = v
-    res = train_text(cfg, out, overwrite)
+    res = train_text(None, cfg, out, overwrite=overwrite)
     print(format_metrics(res.metrics)); print(f"run folder: {res.path}")
     return res
