@@ -30,7 +30,8 @@ def demo(out:str='runs/demo', # Output folder of the run
     from typing import Annotated
     from pydantic import Field
     from mtl_bio.runs import train_run, format_metrics
-    check_values({'rows': rows}, {'rows': Annotated[int, Field(ge=100)]})   # fewer rows cannot be split into training, validation and test parts of every class
+    from mtl_bio.config import Seed
+    check_values({'rows': rows, 'seed': seed}, {'rows': Annotated[int, Field(ge=100)], 'seed': Seed})   # fewer rows cannot be split into training, validation and test parts of every class
     df = synthetic_multitask(rows, seed=seed)
     cfg = {'tasks': [t.to_dict() for t in synthetic_tasks()],
            'split': {'method': 'stratified', 'group_col': 'group', 'seed': seed},
@@ -57,7 +58,7 @@ def train(config:str, # YAML/JSON run config
     path = data or (cfg.get('data') or {}).get('path')
     if not path: raise input_error("no data: give --data or data.path in the config", file=config, column='data.path')
     path = Path(path) if data or Path(path).is_absolute() else Path(config).parent/path
-    override_config(cfg, [('train', 'quiet', True if quiet else None)])
+    override_config(cfg, [('train', 'quiet', True if quiet else None)], source=config)
     run_config(cfg, source=config)
     check_out_dir(out, overwrite)
     df = read_table(path)
@@ -77,6 +78,7 @@ def predict(run:str, # Run folder (or its model.pt)
     import pandas as pd
     from mtl_bio.runs import load_predictor
     out = Path(out)
+    check_out_path(out)
     if out.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=out)
     pred = load_predictor(run)
     df = read_table(data)

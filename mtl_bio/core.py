@@ -11,12 +11,12 @@ from .provenance import recording_run, run_record, apply_umask, current_umask
 
 
 # %% auto #0
-__all__ = ['DEVICE_NAMES', 'OUTPUT_MARK', 'ON_INVALID', 'MtlBioError', 'spreadsheet_row', 'input_error', 'check_columns',
-           'is_missing', 'numeric_matrix', 'recording_inputs', 'note_input', 'input_clash', 'refuse_clash',
-           'read_table', 'seed_everything', 'resolve_device', 'using_device', 'device_setting', 'run_device',
-           'atomic_write', 'save_json', 'load_json', 'load_config', 'override_config', 'check_values', 'is_output_dir',
-           'output_kind', 'check_out_dir', 'clean_partials', 'staged_dir', 'prediction_files', 'write_predictions',
-           'legacy_order']
+__all__ = ['DEVICE_NAMES', 'OUTPUT_MARK', 'OLD_RUN_FILES', 'REPORT_COLUMNS', 'ON_INVALID', 'MtlBioError', 'spreadsheet_row',
+           'input_error', 'check_columns', 'is_missing', 'numeric_matrix', 'recording_inputs', 'note_input',
+           'input_clash', 'check_out_path', 'refuse_clash', 'read_table', 'seed_everything', 'resolve_device',
+           'using_device', 'device_setting', 'run_device', 'atomic_write', 'save_json', 'load_json', 'load_config',
+           'override_config', 'check_values', 'is_output_dir', 'output_kind', 'check_out_dir', 'clean_partials',
+           'staged_dir', 'prediction_files', 'write_predictions', 'legacy_order']
 
 # %% ../nbs/00_core.ipynb #78e2ad7b
 class MtlBioError(ValueError):
@@ -64,19 +64,21 @@ def is_missing(v)->bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and v.strip()=='')
 
 # %% ../nbs/00_core.ipynb #8c08356f
+_F32_MAX = float(np.finfo(np.float32).max)
+
 def numeric_matrix(df, # The table
                    cols, # Columns to read as numbers
                    file=None, # Where the table came from, for the message
                    allow_nan:bool=False, # Accept NaN (missing) values?
                   )->np.ndarray:
-    "`df[cols]` as a float32 array; a non-numeric, infinite or (unless allowed) missing value raises, naming column and row."
+    "`df[cols]` as a float32 array; a non-numeric, infinite, beyond float32 or (unless allowed) missing value raises, naming column and row."
     import pandas as pd
     cols = list(cols)
     check_columns(df, cols, file)
     sub = df[cols]
     if all(pd.api.types.is_numeric_dtype(t) for t in sub.dtypes):   # one conversion for the common case; any problem is named below
         v = sub.to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isfinite(v).all() or (allow_nan and not np.isinf(v).any()): return v.astype(np.float32, order='C')   # row-major, as below: sums then do not depend on how pandas stored the table
+        if (np.isfinite(v).all() or (allow_nan and not np.isinf(v).any())) and not (np.abs(v) > _F32_MAX).any(): return v.astype(np.float32, order='C')   # row-major, as below: sums then do not depend on how pandas stored the table
     out = np.empty((len(df), len(cols)), dtype=np.float32)
     for j,c in enumerate(cols):
         v = pd.to_numeric(df[c], errors='coerce').to_numpy(dtype=np.float64)
@@ -85,6 +87,9 @@ def numeric_matrix(df, # The table
             i = int(np.flatnonzero(bad)[0])
             raise input_error(f"value {df[c].iloc[i]!r} is not a number", file=file, column=c, row=df.index[i])
         if np.isinf(v).any(): raise input_error("infinite value", file=file, column=c, row=df.index[int(np.flatnonzero(np.isinf(v))[0])])
+        if (big := np.abs(v) > _F32_MAX).any():
+            i = int(np.flatnonzero(big)[0])
+            raise input_error(f"value {v[i]:g} is beyond the float32 range the model computes in (at most {_F32_MAX:.3g} in size)", file=file, column=c, row=df.index[i])
         if not allow_nan and np.isnan(v).any():
             idx = np.flatnonzero(np.isnan(v))
             raise input_error(f"{len(idx)} missing (empty or NaN) value(s), first at row {spreadsheet_row(df.index[idx[0]])}", file=file, column=c, row=df.index[idx[0]])
@@ -119,8 +124,30 @@ def input_clash(out, # An output path about to be written
         if not folder and o.exists() and p.is_dir() and p in o.parents: return o   # a file of an input folder (a run's model.pt, say)
     return None
 
+def _exists(p:Path)->bool:
+    try: return p.exists()
+    except OSError: return False   # a name too long to look up
+
+def _name_max(path:Path)->int:
+    "The longest file name (bytes) the file system under path takes"
+    p = next((q for q in [path, *path.parents] if _exists(q) and q.is_dir()), Path('.'))
+    try: return os.pathconf(p, 'PC_NAME_MAX')
+    except (OSError, ValueError, AttributeError): return 255
+
+def check_out_path(out, # An output file or folder about to be written
+                   folder:bool=False, # out is a folder (else a file)
+                  ):
+    "Refuse, in one line, an output path that cannot be written: under a file, naming a folder where a file goes, or with a name too long for the file system (with room for the hidden temporary name written first)."
+    out = Path(out); most = _name_max(out.parent)
+    for part, limit in [*((q, most) for q in out.parts[:-1]), (out.name, most - 48)]:
+        if len(part.encode()) > limit: raise input_error(f"file name too long: {part[:20]}... has {len(part.encode())} bytes, at most {limit} here (the file system takes {most}; mtl_bio first writes a hidden temporary name beside an output)", file=out)
+    for q in out.parents:
+        if q.exists() and not q.is_dir(): raise input_error(f"{str(q)!r} is a file, not a folder", file=out)
+    if not folder and out.is_dir(): raise input_error("is a folder; name the file to write (a .csv, say)", file=out)
+
 def refuse_clash(out, folder:bool=False):
-    "Raise the one-line error when writing `out` would replace or delete an input of the running command."
+    "Raise the one-line error when `out` cannot be written (check_out_path) or writing it would replace or delete an input of the running command."
+    check_out_path(out, folder)
     p = input_clash(out, folder)
     if p is not None: raise input_error(f"this output would replace or delete {str(p)!r}, which the command reads; choose another output {'folder' if folder else 'file'}", file=out)
 
@@ -292,10 +319,13 @@ def load_config(path, # A .yaml/.yml or .json file
 # %% ../nbs/00_core.ipynb #210bb31f
 def override_config(cfg:dict, # A config (a mapping of sections), changed in place
                     overrides, # (section, key, value) triples, from command-line options
+                    source=None, # The config file, for messages
                    )->dict:
-    "Set each given value into its config section; a None value (an option not given) leaves the config as it is."
+    "Set each given value into its config section; a None value (an option not given) leaves the config as it is. A section that is not a mapping is an error naming it."
     for sec, key, v in overrides:
-        if v is not None: cfg.setdefault(sec, {})[key] = v
+        if v is None: continue
+        if not isinstance(cfg.get(sec, {}), dict): raise input_error(f"must be a mapping of keys, got {type(cfg[sec]).__name__} {cfg[sec]!r:.60}", file=source, key=sec)
+        cfg.setdefault(sec, {})[key] = v
     return cfg
 
 # %% ../nbs/00_core.ipynb #47c02d5e
@@ -319,12 +349,13 @@ def check_values(values:dict, # A config section (key -> value), changed in plac
     return values
 
 # %% ../nbs/00_core.ipynb #0fc6b47c
-OUTPUT_MARK = '.mtl_bio'   # the file every output folder gets: --overwrite replaces only folders that have it (or a run's model.pt)
+OUTPUT_MARK = '.mtl_bio'   # the file every output folder gets: --overwrite replaces only folders that have it
+OLD_RUN_FILES = ('model.pt', 'config.json', 'metrics.json', 'history.csv', 'split.csv')   # every run folder of the versions before marks holds all of these
 
 def is_output_dir(path)->bool:
-    "Whether `path` is a folder mtl_bio wrote (its mark, or a checkpoint of a run written before marks existed)."
+    "Whether `path` is a folder mtl_bio wrote: its mark, or every file of a run of the versions before marks (a model.pt alone may be anyone's)."
     path = Path(path)
-    return (path/OUTPUT_MARK).exists() or (path/'model.pt').exists()
+    return (path/OUTPUT_MARK).exists() or all((path/f).is_file() for f in OLD_RUN_FILES)
 
 def output_kind(path)->str|None:
     "What kind of output a folder mtl_bio wrote holds ('run', 'cv', 'predictions', 'demo'), from its mark; a run written before marks had kinds is a 'run'."
@@ -343,7 +374,7 @@ def check_out_dir(path, # The output folder a run will create
     if path.exists() and not path.is_dir(): raise input_error("exists and is not a folder", file=path)
     if path.exists() and any(path.iterdir()):
         if not overwrite: raise input_error("output folder exists and is not empty; pass overwrite=True (CLI: --overwrite) to replace it, or choose another folder", file=path)
-        if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio (no .mtl_bio mark, no model.pt); --overwrite replaces only those. Choose another folder", file=path)
+        if not is_output_dir(path): raise input_error("is not an output folder of mtl_bio (no .mtl_bio mark, and not every file of an earlier run); --overwrite replaces only those. Choose another folder, or delete it yourself", file=path)
         held = output_kind(path)
         if kind is not None and held!=kind:
             raise input_error(f"holds a {held!r} output of mtl_bio, not a {kind!r} one; --overwrite replaces only an output of the same kind. Choose another folder", file=path)
@@ -413,16 +444,26 @@ def prediction_files(out, # The predictions CSV
         if f.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=f)
     return out, report
 
+# %% ../nbs/00_core.ipynb #8fc4e1da
+REPORT_COLUMNS = ('file', 'row', 'id', 'column', 'problem')   # the header of every <stem>.invalid.csv
+
+def _is_own_report(path)->bool:
+    "Whether path is an invalid-input report that mtl_bio wrote (its header)"
+    path = Path(path)
+    if not path.is_file(): return False
+    with open(path, errors='replace') as f: return f.readline().strip()==','.join(REPORT_COLUMNS)
+
 # %% ../nbs/00_core.ipynb #f07c994b
 def write_predictions(res, out, report,
                       problems, # Inputs not predicted (empty when all were)
                       what:str='sequences'):
-    "Write the predictions and the report of invalid inputs (a stale report is removed), and say so."
+    "Write the predictions and the report of invalid inputs, and say so; a stale report of an earlier call is removed, a file of that name that mtl_bio did not write is kept."
     with atomic_write(out) as f: res.to_csv(f, index=False)
     if len(problems):
         with atomic_write(report) as f: problems.to_csv(f, index=False)
         print(f"{len(problems)} invalid sequence(s) not predicted; listed in {report}")
-    elif Path(report).exists(): Path(report).unlink()
+    elif _is_own_report(report): Path(report).unlink()
+    elif Path(report).exists(): warnings.warn(f"every input was valid; {report} is not a report mtl_bio wrote, so it was left as it is")
     print(f"{len(res)} {what} predicted -> {out}")
 
 # %% ../nbs/00_core.ipynb #95b0c5cb

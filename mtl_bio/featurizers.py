@@ -5,6 +5,7 @@
 # %% ../nbs/08a_featurizers.ipynb #7f6ec73f
 from __future__ import annotations
 import inspect
+from typing import Optional
 import numpy as np, pandas as pd
 from .core import *
 from .registry import FEATURIZERS, register_featurizer
@@ -60,6 +61,7 @@ def featurizer_from_dict(d:dict, # A featurizer's to_dict()
     d = dict(d); name = d.get('name')
     if name not in FEATURIZERS: raise input_error(f"unknown featurizer {name!r}; registered: {sorted(FEATURIZERS)}", file=source, column='features.name')
     cls = FEATURIZERS[name]
+    if getattr(cls, 'types', None): check_values(d, cls.types, source, 'features')   # declared setting types (option -> annotation)
     try: return cls.from_dict(d) if hasattr(cls, 'from_dict') else cls(**{k:v for k,v in d.items() if k!='name'})
     except TypeError as ex: raise input_error(f"featurizer {name!r}: {ex}", file=source, column='features') from None
 
@@ -75,6 +77,7 @@ def _mostly_numeric(col:pd.Series)->bool:
 class ColumnFeaturizer(Featurizer):
     "Numeric feature columns, standardised with the training rows' mean and standard deviation."
     fitted = ('mean', 'std')
+    types = {'columns': Optional[list[str]], 'standardize': bool}   # features options, checked by featurizer_from_dict
     def __init__(self, columns:list=None, # Feature columns; None: every (mostly) numeric column not excluded
                  standardize:bool=True, # z-score each column with the training rows' mean and standard deviation
                 ): self.columns, self.standardize = (list(columns) if columns else None), standardize

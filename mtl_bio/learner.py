@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.learner import Learner, Metric, Recorder, replacing_yield
 from fastai.optimizer import Adam
-from fastai.callback.core import Callback
-from fastai.callback.tracker import SaveModelCallback, EarlyStoppingCallback, ReduceLROnPlateau, TrackerCallback
+from fastai.callback.core import Callback, CancelFitException
+from fastai.callback.tracker import SaveModelCallback, EarlyStoppingCallback, ReduceLROnPlateau, TrackerCallback, TerminateOnNaNCallback
 from fastai.callback.training import GradientAccumulation
 from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import fit_one_cycle, ParamScheduler  # adds Learner.fit_one_cycle
@@ -24,7 +24,7 @@ from .distributed import *
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'PlateauScale', 'LossParts',
-           'plain_progress', 'epoch_printer', 'LogEpochs', 'fit_mtl']
+           'plain_progress', 'epoch_printer', 'LogEpochs', 'StopOnNaN', 'check_monitor', 'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -98,6 +98,8 @@ class SaveLast(Callback):
 class SaveBest(SaveModelCallback):
     "fastai's SaveModelCallback, saving on every rank of a distributed run (each rank reloads the best epoch from its own folder)."
     def _save(self, name): self.last_saved_path = save_weights(self.learn, name)
+    def after_fit(self, **kwargs):
+        if not getattr(self.learn, 'diverged', None): super().after_fit(**kwargs)   # a diverged fit has no best epoch to reload
 
 # %% ../nbs/06_learner.ipynb #9805d65d
 class PlateauScale(TrackerCallback):
@@ -170,6 +172,22 @@ class LogEpochs(Callback):
         vals = [f"{n} {v:.4f}" if isinstance(v, float) else f"{n} {v}" for n,v in zip(self.recorder.metric_names[1:], self.recorder.log[1:])]
         logger.debug(f"epoch {self.epoch+1}/{self.n_epoch}  " + '  '.join(vals))
 
+# %% ../nbs/06_learner.ipynb #0c889232
+class StopOnNaN(TerminateOnNaNCallback):
+    "fastai's TerminateOnNaNCallback, saying where: the fit is cancelled with learn.diverged set to the epoch and batch where the training loss stopped being finite (fit_mtl raises it)"
+    def before_fit(self): self.learn.diverged = None
+    def after_batch(self):
+        if not torch.isfinite(self.loss).all():
+            self.learn.diverged = (f"training diverged: the loss is {self.loss.item()} at epoch {self.epoch+1}, batch {self.iter+1}; "
+                                   "look for extreme values in the features or targets, or lower train.lr")
+            raise CancelFitException()
+
+# %% ../nbs/06_learner.ipynb #f205ffde
+def check_monitor(learn:Learner, monitor:str):
+    "Refuse a monitor that is neither a loss nor one of the learner's metrics, naming those it could be"
+    names = ['valid_loss', 'train_loss'] + [m.name for m in learn.metrics]
+    if monitor not in names: raise input_error(f"monitor {monitor!r} is not one of {names}", key='train.monitor')
+
 # %% ../nbs/06_learner.ipynb #7bd4f5f6
 def _watching(monitor:str, *, patience, schedule:str, plateau_patience:int, plateau_factor:float, save_best:bool)->list:
     "The callbacks that watch monitor: keep the best epoch, stop early, and (plateau schedules) lower the learning rate"
@@ -216,10 +234,11 @@ def fit_mtl(learn:Learner,
            )->pd.DataFrame:
     "Train `learn` and return the per-epoch history."
     if schedule not in SCHEDULES: raise MtlBioError(f"unknown schedule {schedule!r}; use one of {SCHEDULES}")
+    check_monitor(learn, monitor)
     if seed is not None: seed_everything(seed)
     device = torch.device(learn.dls.device or 'cpu')
     mode, parts = precision_mode(mixed_precision, device), LossParts()
-    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), *precision_callbacks(mode, device),
+    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), StopOnNaN(), *precision_callbacks(mode, device),
            *_watching(monitor, patience=patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
     note_run(device=str(device), mixed_precision=mode, processes=world_size())
@@ -228,4 +247,5 @@ def fit_mtl(learn:Learner,
         warnings.filterwarnings('ignore', message='Your generator is empty')   # a final fit without validation rows
         if schedule.startswith('one_cycle'): learn.fit_one_cycle(epochs, lr, cbs=cbs)
         else: learn.fit(epochs, lr, cbs=cbs)
+    if learn.diverged: raise MtlBioError(learn.diverged)
     return _history(learn, parts)

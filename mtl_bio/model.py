@@ -10,8 +10,8 @@ from .tasks import *
 from .registry import ENCODERS, register_encoder
 
 # %% auto #0
-__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'MultiTaskEnsemble', 'build_model',
-           'ENCODERS', 'register_encoder']
+__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'MultiTaskEnsemble', 'make_encoder',
+           'build_model', 'ENCODERS', 'register_encoder']
 
 # %% ../nbs/03_model.ipynb #b85734db
 ACTIVATIONS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'silu': nn.SiLU, 'tanh': nn.Tanh, 'leaky_relu': nn.LeakyReLU}
@@ -115,6 +115,20 @@ class MultiTaskEnsemble(nn.Module):
         outs, z = self.outputs_latent(*x)
         return outs + (z,) if self.return_latent else outs
 
+# %% ../nbs/03_model.ipynb #61108e20
+def make_encoder(cls, # A registered encoder class
+                 options:dict, # model.encoder without its name
+                ):
+    "The encoder built from its config options, each checked against the class's declared `types` first; an unknown option is an error naming it."
+    options = dict(options)
+    if getattr(cls, 'types', None): check_values(options, cls.types, section='model.encoder')
+    import inspect
+    ps = inspect.signature(cls.__init__).parameters
+    if not any(p.kind==p.VAR_KEYWORD for p in ps.values()):
+        bad = sorted(set(options) - set(ps) - {'self'})
+        if bad: raise input_error(f"unknown option(s) {bad} of encoder {cls.__name__}; allowed: {sorted(set(ps) - {'self'})}", key=f'model.encoder.{bad[0]}')
+    return cls(**options)
+
 # %% ../nbs/03_model.ipynb #58b84d25
 _all_ = ['ENCODERS', 'register_encoder']   # kept here too: they live in mtl_bio.registry
 
@@ -134,7 +148,7 @@ def build_model(tasks:list, # Fitted Tasks; one head each
     if encoder:
         encoder = dict(encoder); name = encoder.pop('name', None)
         if name not in ENCODERS: raise MtlBioError(f"unknown encoder {name!r}; registered: {sorted(ENCODERS)}")
-        enc = ENCODERS[name](**encoder)
+        enc = make_encoder(ENCODERS[name], encoder)
         n_in = enc.n_out
     trunk = Trunk(n_in, sizes, ps, bn, act)
     heads = {t.name: task_head(trunk.n_out, t.n_out, head_hidden, head_p, act) for t in tasks}

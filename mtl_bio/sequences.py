@@ -89,6 +89,7 @@ def _fasta_text(path:Path)->str:
         if gz:
             with gzip.open(path, 'rt') as f: return f.read()
         return path.read_text()
+    except zlib.error as ex: raise input_error(f"a damaged gzip file ({str(ex)[:120]}); compress it again, or give the plain FASTA", file=path) from None
     except (UnicodeDecodeError, OSError, EOFError) as ex: raise input_error(f"not a readable FASTA text file ({type(ex).__name__}: {str(ex)[:120]})", file=path) from None
 
 # %% ../nbs/00b_sequences.ipynb #73ea0479

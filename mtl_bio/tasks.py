@@ -10,7 +10,7 @@ from .core import *
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['KINDS', 'LOSSES', 'LOSS_OPTIONS', 'METRICS', 'Task', 'tasks_from_config', 'missing_mask']
+__all__ = ['KINDS', 'LOSSES', 'LOSS_OPTIONS', 'METRICS', 'Task', 'task_types', 'tasks_from_config', 'missing_mask']
 
 # %% ../nbs/01_tasks.ipynb #fabceb77
 KINDS = ('multiclass', 'multilabel', 'binary', 'regression')
@@ -113,10 +113,26 @@ def to_dict(self:Task)->dict:
     "The task as a plain dict (what configs and checkpoints store)."
     return {k:v for k,v in asdict(self).items()}
 
+# %% ../nbs/01_tasks.ipynb #f2fe37b4
+def task_types(loss_kw:bool=False, # The types of loss_kw's options instead of a task entry's keys
+              )->dict:
+    "Key -> declared type (pydantic, lax; loss options strict numbers) of a task entry, checked by check_values before a Task is built."
+    from typing import Annotated, Any, Literal, Optional, Union
+    from pydantic import Field, StrictBool
+    finite = lambda **kw: Annotated[float, Field(allow_inf_nan=False, **kw)]
+    if loss_kw:
+        number = lambda **kw: Annotated[float, Field(strict=True, allow_inf_nan=False, **kw)]   # "0.1" in a config is a mistake, not a number; 1 is a number
+        return {'label_smoothing': number(ge=0, lt=1), 'alpha': number(ge=0, le=1), 'gamma': number(ge=0),
+                'class_weights': Optional[Union[Literal['balanced'], list[finite(ge=0)]]]}
+    return {'name': str, 'kind': str, 'columns': Optional[Union[str, list[str]]], 'classes': Optional[list[Union[StrictBool, str, int, float]]],
+            'loss': Optional[str], 'loss_kw': Optional[dict[str, Any]], 'weight': finite(ge=0), 'sep': str, 'stats': Optional[dict[str, Any]],
+            'standardize': bool, 'metric': Optional[str]}
+
 # %% ../nbs/01_tasks.ipynb #6b672f95
 @patch(cls_method=True)
 def from_dict(cls:Task, d:dict, # A task mapping, as in a config
               source=None, # The file it came from, for messages
+              key:str=None, # Where it sits in the config ('tasks[0]'), for messages
              )->Task:
     "A checked `Task` from a mapping; unknown or missing keys are errors naming `source`."
     if not isinstance(d, dict): raise input_error(f"a task must be a mapping, got {d!r}", file=source)
@@ -124,6 +140,8 @@ def from_dict(cls:Task, d:dict, # A task mapping, as in a config
     if bad: raise input_error(f"task {d.get('name')!r}: unknown key(s) {sorted(bad)}; allowed: {sorted(_TASK_KEYS)}", file=source)
     for k in ('name', 'kind'):
         if k not in d: raise input_error(f"task {d.get('name')!r} has no {k!r}", file=source)
+    d = check_values(dict(d), task_types(), source, key)
+    if isinstance(d.get('loss_kw'), dict): check_values(d['loss_kw'], task_types(loss_kw=True), source, f'{key}.loss_kw' if key else 'loss_kw')
     try: return cls(**d)
     except MtlBioError as ex: raise input_error(str(ex), file=source) from None
 
@@ -133,7 +151,7 @@ def tasks_from_config(specs:list, # Task dicts (or Tasks)
                      )->list:
     "A validated list of `Task`s with unique names."
     if not isinstance(specs, (list, tuple)) or not specs: raise input_error("'tasks' must be a non-empty list", file=source, column='tasks')
-    tasks = [t if isinstance(t, Task) else Task.from_dict(t, source) for t in specs]
+    tasks = [t if isinstance(t, Task) else Task.from_dict(t, source, key=f'tasks[{i}]') for i,t in enumerate(specs)]
     names = [t.name for t in tasks]
     dup = sorted({n for n in names if names.count(n)>1})
     if dup: raise input_error(f"duplicate task name(s) {dup}", file=source, column='tasks')
@@ -141,7 +159,7 @@ def tasks_from_config(specs:list, # Task dicts (or Tasks)
 
 # %% ../nbs/01_tasks.ipynb #1bf89710
 def _split_labels(v, sep)->list:
-    return [s for s in (p.strip() for p in str(v).split(sep)) if s] if not is_missing(v) else None
+    return [s for s in (p.strip() for p in _label(v).split(sep)) if s] if not is_missing(v) else None   # 1.0 read from a column with gaps is label '1'
 
 @patch
 def fit(self:Task, df:pd.DataFrame, # Training rows

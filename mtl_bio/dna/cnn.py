@@ -9,6 +9,8 @@ from ..core import *
 from ..registry import register_featurizer, register_encoder
 from ..sequences import *
 from ..featurizers import Featurizer
+from ..config import PosInt, Fraction
+from typing import Literal
 
 # %% auto #0
 __all__ = ['PAD', 'RC_MODES', 'onehot_codes', 'codes_to_onehot', 'reverse_complement_codes', 'OneHotFeaturizer', 'MaskedSE',
@@ -60,16 +62,27 @@ def reverse_complement_codes(codes:torch.Tensor, # (batch, length) codes from on
 class OneHotFeaturizer(Featurizer):
     "Sequences as one-hot codes (see onehot_codes), for a convolutional encoder."
     fitted = ('length',)
+    types = {'sequence_col': str, 'max_length': PosInt}   # features options, checked by featurizer_from_dict
     def __init__(self, sequence_col:str='sequence', # Column of sequences
-                ): self.sequence_col = sequence_col   # fitted: length, the padded width (the longest training sequence)
+                 max_length:int=5000, # Longest sequence accepted: every batch is padded to the longest sequence, so memory grows with it
+                ): self.sequence_col, self.max_length = sequence_col, max_length   # fitted: length, the padded width (the longest training sequence)
+    def _sequences(self, df:pd.DataFrame, file=None)->list:
+        "The checked sequences; one longer than max_length is an error naming its row"
+        seqs = check_sequence_column(df, self.sequence_col, file)
+        long = [i for i,s in enumerate(seqs) if len(s) > self.max_length]
+        if long:
+            i = long[0]
+            raise input_error(f"a sequence of {len(seqs[i]):,} nt, longer than features.max_length ({self.max_length:,}; {len(long)} such row(s)): every batch is padded to the longest sequence, "
+                              "so memory grows with it. Drop or split the row, or raise features.max_length", column=self.sequence_col, **row_where(df, i, file))
+        return seqs
     def fit(self, df:pd.DataFrame, file=None, exclude=()):
         "Remember the longest training sequence; returns self."
-        self.length = max(map(len, check_sequence_column(df, self.sequence_col, file)), default=1)
+        self.length = max(map(len, self._sequences(df, file)), default=1)
         return self
     def transform(self, df:pd.DataFrame, file=None)->np.ndarray:
         "Codes (rows x width, int8) of every row's sequence; a bad sequence is an error naming its file, column and row."
         if self.length is None: raise MtlBioError("OneHotFeaturizer is not fitted; call `fit` on training rows first")
-        return onehot_codes(check_sequence_column(df, self.sequence_col, file), self.length)
+        return onehot_codes(self._sequences(df, file), self.length)
     @property
     def n_out(self): return 4
 
@@ -109,6 +122,8 @@ RC_MODES = ('augment', 'average', 'none')
 @register_encoder('seq_cnn')
 class SeqCNN(nn.Module):
     "One-hot codes -> wide convolution -> residual SE blocks with max-pooling -> mean, max and sum over valid positions."
+    types = {'channels': PosInt, 'stem_kernel': PosInt, 'blocks': PosInt, 'kernel': PosInt, 'se': bool, 'p': Fraction,
+             'rc': Literal[RC_MODES], 'pool': str}   # model.encoder options, checked by make_encoder
     def __init__(self, channels:int=64, # Filters of every convolution
                  stem_kernel:int=11, # Width of the first convolution (motif detectors)
                  blocks:int=3, # Residual blocks; a max-pool by 2 between consecutive blocks

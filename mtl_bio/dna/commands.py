@@ -107,14 +107,18 @@ def dna_ism_cli(run:str, # Run folder of dna-train (or its model.pt)
                 sequence_col:str='sequence', # Column of sequences in a table
                 out:str='ism.csv', # The table of substitution effects (CSV); one heatmap per signal is written next to it as <out>_<signal>.png
                 overwrite:bool=False, # Replace existing output files
+                max_length:int=5000, # Longest sequence mutated (3 mutants per position, each as long as the sequence)
                ):
     "In-silico mutagenesis: every single-base substitution of a sequence scored for each signal, as a table and heatmaps."
     from mtl_bio.dna.predict import read_inputs, dna_predictor
     from mtl_bio.dna.ism import ism, plot_ism
+    from mtl_bio.config import PosInt
     out = Path(out)
     pred = dna_predictor(run)
     plots = {s: out.with_name(f"{out.stem}_{s}.png") for s in pred.meta['signals']}
+    check_values({'max_length': max_length}, {'max_length': PosInt})
     for f in [out, *plots.values()]:
+        check_out_path(f)
         if f.exists() and not overwrite: raise input_error("exists; pass --overwrite to replace it", file=f)
     seq = sequence
     if not Path(sequence).exists() and any(ch in sequence for ch in './\\'):
@@ -124,7 +128,7 @@ def dna_ism_cli(run:str, # Run folder of dna-train (or its model.pt)
         if id is not None: df = df[df.id.astype(str)==str(id)]
         if len(df)!=1: raise input_error(f"{len(df)} sequences{' with id ' + repr(id) if id is not None else ''}; pick one with --id", file=sequence)
         seq = df.sequence.iat[0]
-    tab = ism(pred, seq)
+    tab = ism(pred, seq, max_length=max_length)
     with atomic_write(out) as f: tab.to_csv(f, index=False)
     for s, p in plots.items(): plot_ism(tab, s, p)
     top = tab.loc[tab.delta.abs().groupby(tab.signal).idxmax()]
@@ -146,6 +150,10 @@ def dna_demo_cli(out:str='runs/dna_demo', # Output folder of the run
     from mtl_bio.runs import format_metrics
     from mtl_bio.dna.example import example_sequences
     from mtl_bio.dna.train import train_dna
+    from mtl_bio.config import Seed
+    from typing import Annotated
+    from pydantic import Field
+    check_values({'n': n, 'seed': seed}, {'n': Annotated[int, Field(ge=100)], 'seed': Seed})   # fewer sequences cannot be split into parts of every class
     df = example_sequences(n, seed=seed)
     cfg = {'design': design, 'split': {'seed': seed}, 'train': {'seed': seed, 'quiet': quiet}}
     if epochs is not None: cfg['train']['epochs'] = epochs

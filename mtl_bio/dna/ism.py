@@ -27,12 +27,14 @@ def single_mutants(seq:str, # A DNA/RNA sequence (U read as T)
 def ism(predictor:Predictor, # A trained sequence run (load_predictor, or a run's .predictor)
         seq:str, # The sequence to mutate
         signals:list=None, # Signals to score; default the run's
+        *, max_length:int=5000, # Longest sequence mutated: 3 mutants per position, each as long as the sequence, so memory and time grow with its square
        )->pd.DataFrame:
     "One row per substitution and signal: position, wt, alt, signal, the wild type's prediction, the mutant's, and delta (mutant - wild type)."
     signals = list(signals or predictor.meta.get('signals', []))
     col = getattr(predictor.featurizer, 'sequence_col', 'sequence')
-    mut = single_mutants(seq)
     wt = clean_sequences([seq])[0].replace('U', 'T')
+    if len(wt) > max_length: raise MtlBioError(f"the sequence to mutate has {len(wt):,} nt, more than --max_length ({max_length:,}): its {3*len(wt):,} mutants would each be {len(wt):,} nt long. Mutate a window of it, or raise --max_length")
+    mut = single_mutants(seq)
     pred = predictor.predict(pd.DataFrame({col: [wt] + mut.sequence.tolist()}))
     missing = [s for s in signals if f'{s}_pred' not in pred]
     if missing: raise MtlBioError(f"the run does not predict {missing}; it predicts {[c[:-5] for c in pred if c.endswith('_pred')]}")

@@ -10,6 +10,7 @@ from ..core import *
 from ..registry import register_featurizer
 from ..sequences import *
 from ..featurizers import Featurizer
+from ..config import PosInt
 
 # %% auto #0
 __all__ = ['kmer_count_matrix', 'KmerCountFeaturizer', 'ridge_signals', 'logistic_classes', 'kmer_baselines']
@@ -26,6 +27,7 @@ def kmer_count_matrix(seqs, # Cleaned sequences (U read as T)
 class KmerCountFeaturizer(Featurizer):
     "Standardised counts of the k-mers (of each length in ks) seen in the training rows."
     fitted = ('columns', 'mean', 'std')
+    types = {'sequence_col': str, 'ks': list[PosInt]}   # features options, checked by featurizer_from_dict
     def __init__(self, sequence_col:str='sequence', # Column of sequences
                  ks:list=(4, 5, 6), # k-mer lengths
                 ):

@@ -77,7 +77,7 @@ def _signal_problems(df:pd.DataFrame, signal_cols:list, missing:str='raise')->li
 # %% ../../nbs/10_dna_load.ipynb #64c02558
 def _settle_problems(df:pd.DataFrame, problems:list, on_invalid:str, report)->tuple:
     "The problems as a table (written to report); raise on any, or drop their rows: (kept rows, problems table)"
-    problems = pd.DataFrame(problems, columns=['file', 'row', 'id', 'column', 'problem']).sort_values(['file', 'row'], kind='stable', ignore_index=True)
+    problems = pd.DataFrame(problems, columns=list(REPORT_COLUMNS)).sort_values(['file', 'row'], kind='stable', ignore_index=True)
     if report is not None:
         with atomic_write(report) as f: problems.to_csv(f, index=False)
     if len(problems) and on_invalid=='raise':

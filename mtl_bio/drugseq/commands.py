@@ -116,6 +116,8 @@ def drugseq_demo_cli(out:str='runs/drugseq_demo', # Output folder
     from mtl_bio.runs import format_metrics
     from mtl_bio.drugseq.data import example_screen, pbmc_screen
     from mtl_bio.drugseq.train import train_drugseq
+    from mtl_bio.config import Seed, PosInt
+    check_values({'wells': wells, 'genes': genes, 'seed': seed}, {'wells': PosInt, 'genes': PosInt, 'seed': Seed})
     check_out_dir(out, overwrite)
     screen = pbmc_screen() if pbmc else example_screen(wells, genes, seed=seed)
     print(screen)

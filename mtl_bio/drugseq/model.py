@@ -15,6 +15,8 @@ from ..tasks import tasks_from_config
 from ..model import build_model
 from .spec import TOKENISATIONS, NORMALIZE   # the choices of --tokens and --normalize, kept where the commands read them without PyTorch
 from ..registry import register_encoder
+from ..config import PosInt, Fraction
+from typing import Literal, Optional
 from ..runs import ColumnFeaturizer
 from ..registry import register_featurizer
 from ..featurizers import Featurizer
@@ -91,6 +93,8 @@ GENE_DROPOUT = {'module': 0.2, 'patch': 0.4, 'gene': 0.}
 @register_encoder('gene_tokens')
 class GeneTokenEncoder(nn.Module):
     "Expression (batch x genes) -> tokens -> Transformer encoder -> mean over tokens (batch x d_model)."
+    types = {'tokens': Literal[TOKENISATIONS], 'patch_size': PosInt, 'd_model': PosInt, 'n_heads': PosInt, 'n_layers': PosInt, 'd_ff': PosInt,
+             'dropout': Fraction, 'gene_dropout': Optional[Fraction]}   # model.encoder options, checked by make_encoder
     def __init__(self, n_genes:int, # Number of genes (input width)
                  tokens:str='module', # 'module' (default), 'patch', or 'gene' (one token per gene, the original)
                  modules:list=None, # tokens='module': module id of every gene, from gene_modules on the training wells
@@ -220,6 +224,7 @@ def gene_columns(X, # wells x genes, dense or sparse
 class ExpressionFeaturizer(ColumnFeaturizer):
     "Genes of a screen: raw counts normalised, the top-n variable genes kept, z-scored with training-row statistics; co-expression modules of the training rows."
     fitted = ('mean', 'std', 'modules', 'counts', 'target_sum', 'genes')
+    types = {**ColumnFeaturizer.types, 'normalize': Literal[NORMALIZE], 'n_top_genes': Optional[PosInt]}   # features options, checked by featurizer_from_dict
     def __init__(self, columns:list=None, # The genes the model reads (None: every gene of the screen; n_top_genes narrows them when fitted)
                  standardize:bool=True, # z-score each gene
                  module_size=None, # Fit gene_modules of this many genes ('auto': module_size_for); None: no modules

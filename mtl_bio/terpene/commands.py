@@ -132,6 +132,8 @@ def tps_demo_cli(out:str='runs/tps_demo', # Output folder of the run
     from mtl_bio.runs import format_metrics
     from mtl_bio.terpene.data import load_marts, example_enzymes
     from mtl_bio.terpene.train import train_tps
+    from mtl_bio.config import Seed
+    check_values({'seed': seed}, {'seed': Seed})
     ex = example_enzymes(seed=seed)
     check_out_dir(out, overwrite)
     with tempfile.TemporaryDirectory() as d:

@@ -32,7 +32,7 @@ _OPTIONAL = {'Uniprot_ID': 'uniprot', 'Enzyme_name': 'name', 'Species': 'species
 ENZYME_COLUMNS = ['id', 'sequence', 'kingdom', 'products', 'substrates', 'type', 'types', 'n_reactions', 'uniprot', 'name', 'species', 'source_file', 'source_row']
 
 # %% ../../nbs/20_tps_data.ipynb #e125f8af
-PROBLEM_COLUMNS = ['file', 'row', 'id', 'column', 'problem']
+PROBLEM_COLUMNS = list(REPORT_COLUMNS)
 
 def _pb(file, row, id, column, msg): return {'file': str(file), 'row': int(row), 'id': id, 'column': column, 'problem': msg}
 

@@ -8,6 +8,7 @@ import torch, torch.nn as nn
 from ..core import *
 from ..model import Trunk, init_xavier
 from ..registry import register_encoder
+from ..config import PosInt, Fraction
 
 # %% auto #0
 __all__ = ['FusionEncoder', 'HomologyEncoder']
@@ -16,6 +17,7 @@ __all__ = ['FusionEncoder', 'HomologyEncoder']
 @register_encoder('fusion')
 class FusionEncoder(nn.Module):
     "Separate encoders for the sequence embedding and the engineered features, concatenated."
+    types = {'embed_sizes': list[PosInt], 'feat_sizes': list[PosInt], 'p': Fraction}   # model.encoder options, checked by make_encoder
     def __init__(self, n_embed:int, # Columns of the sequence embedding (first in the input)
                  n_feat:int, # Columns of engineered features (the rest)
                  embed_sizes=(512, 256), # Widths of the embedding encoder

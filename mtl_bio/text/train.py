@@ -14,6 +14,7 @@ from ..learner import TaskMetric
 from ..distributed import VectorCache
 from ..runs import train_run, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, RunCallback, Baselines
 from ..registry import register_featurizer, check_run_pipeline
+from ..config import PosInt
 from . import spec
 from .encoder import *
 from .data import *
@@ -47,6 +48,7 @@ class EmbeddingCache(VectorCache):
 class SentenceFeaturizer(Featurizer):
     "Texts -> embeddings of the frozen shared sentence encoder (kept in an on-disk cache when given one)."
     fitted = ()
+    types = {'text_column': str, 'normalize': bool, 'max_length': PosInt, 'batch_size': PosInt}   # features options, checked by featurizer_from_dict
     def __init__(self, text_column:str='text', model:str=None, pooling:str='mean', normalize:bool=True, max_length:int=128,
                  batch_size:int=64, # Texts per encoder call
                  cache:str=None, # A folder to keep embeddings in (EmbeddingCache); None: computed each time
