@@ -8,7 +8,17 @@ import numpy as np
 from .data import PARTS
 
 # %% auto #0
-__all__ = ['format_metrics', 'model_card']
+__all__ = ['single_task_lines', 'format_metrics', 'model_card']
+
+# %% ../nbs/08d_card.ipynb #2b3e5210
+def single_task_lines(s:dict, # metrics['single_task'] of a run (SingleTask)
+                     )->list:
+    "The single-task models' figures beside the multi-task model's, task by task, and Δm"
+    lines = [f"single-task models ({s['part']} rows, the same split; one model per task trained as the run's model was, {s['seconds']:.0f} s in all):"]
+    for name, t in s['tasks'].items():
+        lines.append(f"{'':6s}{name}: " + ', '.join(f"{k} {v['single']:.3f} (multi-task {v['multi']:.3f}{'' if v['higher_is_better'] else ', lower is better'})" for k,v in t['terms'].items()))
+    lines.append(f"{'':6s}Δm = {s['delta_m']:+.2f}% (mean over tasks of each metric's relative change from the single-task model; > 0: sharing helps)")
+    return lines
 
 # %% ../nbs/08d_card.ipynb #b679580c
 _HEADLINE = {'multiclass': 'macro_f1', 'multilabel': 'macro_f1', 'binary': 'macro_f1', 'regression': 'r2'}
@@ -34,6 +44,7 @@ def format_metrics(metrics:dict)->str:
     if 'final_model' in metrics:
         f = metrics['final_model']
         lines.append(f"saved model: refitted on {f['rows']} rows (n={f['n']}) for {f['epochs']} epochs; the figures above are of the model trained on the training rows")
+    if 'single_task' in metrics: lines += single_task_lines(metrics['single_task'])
     return '\n'.join(lines)
 
 # %% ../nbs/08d_card.ipynb #76058873

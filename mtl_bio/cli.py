@@ -50,6 +50,7 @@ def train(config:str, # YAML/JSON run config
           data:str=None, # The table (CSV/TSV/Parquet/Excel); default: data.path of the config (read relative to the config file)
           overwrite:bool=False, # Replace an existing output folder
           quiet:bool=False, # No progress bars
+          single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
          ):
     "Train a multi-task model from a table and a config; write a run folder."
     from mtl_bio.runs import run_config, train_run, format_metrics
@@ -58,7 +59,7 @@ def train(config:str, # YAML/JSON run config
     path = data or (cfg.get('data') or {}).get('path')
     if not path: raise input_error("no data: give --data or data.path in the config", file=config, column='data.path')
     path = Path(path) if data or Path(path).is_absolute() else Path(config).parent/path
-    override_config(cfg, [('train', 'quiet', True if quiet else None)], source=config)
+    override_config(cfg, [('train', 'quiet', True if quiet else None), ('eval', 'single_task', True if single_task else None)], source=config)
     run_config(cfg, source=config)
     check_out_dir(out, overwrite)
     df = read_table(path)

@@ -28,7 +28,7 @@ DEFAULTS = {
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
               'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
               'seed': 42, 'quiet': False, 'encoder_lr': None, 'refit': None},
-    'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None},
+    'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None, 'single_task': False},
 }
 
 # %% ../nbs/08b_config.ipynb #66a4e062
@@ -47,7 +47,7 @@ RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pyd
               'monitor': str, 'schedule': Literal[SCHEDULES], 'plateau_patience': PosInt, 'plateau_factor': Annotated[float, Field(gt=1)],
               'weighting': Literal[WEIGHTINGS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'device': Optional[str],
               'seed': Seed, 'quiet': bool, 'encoder_lr': Optional[Positive], 'refit': Optional[Literal[REFIT]]},
-    'eval': {'k': PosInt, 'threshold_shrink': NonNegative, 'relative': Optional[Literal['micro', 'macro']]},
+    'eval': {'k': PosInt, 'threshold_shrink': NonNegative, 'relative': Optional[Literal['micro', 'macro']], 'single_task': bool},
 }
 
 # %% ../nbs/08b_config.ipynb #b5410a15

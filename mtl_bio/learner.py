@@ -21,6 +21,7 @@ from .tasks import *
 from .losses import *
 from .metrics import *
 from .distributed import *
+from .weighting import weighting_callbacks
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'PlateauScale', 'LossParts',
@@ -238,7 +239,7 @@ def fit_mtl(learn:Learner,
     if seed is not None: seed_everything(seed)
     device = torch.device(learn.dls.device or 'cpu')
     mode, parts = precision_mode(mixed_precision, device), LossParts()
-    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), StopOnNaN(), *precision_callbacks(mode, device),
+    cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), StopOnNaN(), *weighting_callbacks(learn.loss_func), *precision_callbacks(mode, device),
            *_watching(monitor, patience=patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
     note_run(device=str(device), mixed_precision=mode, processes=world_size())

@@ -109,14 +109,14 @@ def activation(task:Task, out:torch.Tensor)->torch.Tensor:
     return out
 
 # %% ../nbs/04_losses.ipynb #ca59de3a
-WEIGHTINGS = ('fixed', 'uncertainty')
+WEIGHTINGS = ('fixed', 'uncertainty', 'pcgrad', 'famo')   # pcgrad and famo: the fixed-weight sum, whose gradient a learner callback reshapes (06_learner)
 
 # %% ../nbs/04_losses.ipynb #7cd08163
 class MultiTaskLoss(nn.Module):
     "Weighted sum of `TaskLoss`es; optional learned uncertainty weighting."
     def __init__(self, tasks:list, # Fitted tasks, in model output order
                  class_weights:dict=None, # Task name -> per-class weights
-                 weighting:str='fixed', # 'fixed' (task weights) or 'uncertainty' (Kendall et al. 2018)
+                 weighting:str='fixed', # 'fixed' (task weights), 'uncertainty' (Kendall et al. 2018), or 'pcgrad' / 'famo' (see 06_learner)
                 ):
         super().__init__()
         if weighting not in WEIGHTINGS: raise MtlBioError(f"unknown weighting {weighting!r}; use one of {WEIGHTINGS}")
@@ -139,14 +139,16 @@ class MultiTaskLoss(nn.Module):
         "Score batches as shares of the whole set's per-task means (see above), or, with None, as batch means"
         self.set_counts(None if targs is None else self.counts(targs))
     def forward(self, preds, *targs):
-        total, n = 0., len(targs[0])
+        total, n, self.terms = 0., len(targs[0]), []   # terms: each task's weighted loss with its graph, and whether it has targets (PCGrad and FAMO read them)
         for i,(lf, p, y) in enumerate(zip(self.losses, preds, targs)):
             li, d = lf(p, y), lf.denominator(y)
             self.last[lf.task.name], self.denoms[lf.task.name] = li.detach(), float(d)
             if self.whole is not None:   # this batch's share of the task's mean over the whole set
                 N, D = self.whole[0], self.whole[1][i]
                 li = li*d/D*N/n if D>0 else li*0.
-            if self.log_vars is None: total = total + self.task_weights[i]*li
+            if self.log_vars is None:
+                self.terms.append((self.task_weights[i]*li, bool(lf.has_targets(y))))
+                total = total + self.terms[-1][0]
             else: total = total + (self.task_weights[i]*torch.exp(-self.log_vars[i])*li + self.log_vars[i])*float(lf.has_targets(y))   # no target: 0, with every parameter still in the graph (DistributedDataParallel needs them)
         return total
     def activation(self, preds):

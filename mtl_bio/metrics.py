@@ -11,10 +11,10 @@ from .core import *
 from .tasks import *
 
 # %% auto #0
-__all__ = ['onehot_labels', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df', 'fit_thresholds',
-           'apply_thresholds', 'apply_calls', 'fit_relative', 'fit_calls', 'precision_at_k', 'recall_at_k',
-           'average_precision', 'mean_ap', 'macro_roc_auc', 'regression_metrics', 'mean_r2', 'headline_metric',
-           'evaluate_task']
+__all__ = ['DELTA_M_METRICS', 'onehot_labels', 'f1_per_class', 'macro_f1', 'micro_f1', 'classification_report_df',
+           'fit_thresholds', 'apply_thresholds', 'apply_calls', 'fit_relative', 'fit_calls', 'precision_at_k',
+           'recall_at_k', 'average_precision', 'mean_ap', 'macro_roc_auc', 'regression_metrics', 'mean_r2',
+           'headline_metric', 'evaluate_task', 'delta_m']
 
 # %% ../nbs/05_metrics.ipynb #5a64515a
 def onehot_labels(y:np.ndarray, n:int)->np.ndarray:
@@ -275,3 +275,26 @@ def __getattr__(name:str):
         warnings.warn("mtl_bio.metrics.one_hot is deprecated and goes in the next release: use onehot_labels (fastai has its own one_hot)", DeprecationWarning, stacklevel=2)
         return onehot_labels
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+# %% ../nbs/05_metrics.ipynb #b91c8611
+DELTA_M_METRICS = {   # task kind -> (metric, higher is better) pairs that enter Δm; 'headline' is the task's declared headline metric
+    'multiclass': (('headline', True), ('mAP', True)), 'binary': (('headline', True), ('mAP', True)),
+    'multilabel': (('headline', True), ('mAP', True)), 'regression': (('r2', True), ('mse', False))}
+
+# %% ../nbs/05_metrics.ipynb #99085bc8
+def delta_m(multi:dict, # Task name -> the multi-task model's metrics on one part (evaluate_task's dicts)
+            single:dict, # Task name -> the single-task models' metrics on the same rows
+            metrics:dict=None, # Task name -> (metric, higher is better) pairs instead of DELTA_M_METRICS
+           )->dict:
+    "Δm in percent, and each task's terms: the relative change of every metric that enters, signed so that positive is better."
+    tasks = {}
+    for name, m in multi.items():
+        if name not in single or not isinstance(m, dict) or 'kind' not in m: continue
+        terms = {}
+        for key, higher in (metrics or {}).get(name) or DELTA_M_METRICS[m['kind']]:
+            k = m.get('headline') if key=='headline' else key
+            N, B = m.get(k), single[name].get(k)
+            if N is None or B is None or not np.isfinite(N) or not np.isfinite(B) or B==0: continue
+            terms[k] = {'multi': float(N), 'single': float(B), 'higher_is_better': higher, 'change': (1. if higher else -1.)*(N-B)/abs(B)}
+        if terms: tasks[name] = {'terms': terms, 'mean': float(np.mean([v['change'] for v in terms.values()]))}
+    return {'delta_m': 100*float(np.mean([v['mean'] for v in tasks.values()])) if tasks else float('nan'), 'tasks': tasks}

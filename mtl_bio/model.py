@@ -48,12 +48,14 @@ class Trunk(nn.Sequential):
 
 # %% ../nbs/03_model.ipynb #d52dbfa0
 def task_head(n_in:int, n_out:int,
-              hidden:int=None, # Width of an optional hidden layer
+              hidden=None, # Width of an optional hidden layer, or a list of widths (the task's own layers)
               p:float=0., # Dropout before the output layer
               act:str='relu')->nn.Module:
-    "A task's output layer: Linear, or Linear -> act -> Dropout -> Linear."
+    "A task's output layer: Linear, or (Linear -> act) per hidden width -> Dropout -> Linear."
     if not hidden: return nn.Sequential(nn.Dropout(p), nn.Linear(n_in, n_out)) if p else nn.Linear(n_in, n_out)
-    return nn.Sequential(nn.Linear(n_in, hidden), _act(act), nn.Dropout(p), nn.Linear(hidden, n_out))
+    sizes = [hidden] if isinstance(hidden, int) else list(hidden)
+    layers = [m for i,o in zip([n_in]+sizes[:-1], sizes) for m in (nn.Linear(i, o), _act(act))]
+    return nn.Sequential(*layers, nn.Dropout(p), nn.Linear(sizes[-1], n_out))
 
 # %% ../nbs/03_model.ipynb #b5125701
 def init_xavier(m:nn.Module):

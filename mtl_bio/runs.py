@@ -4,7 +4,7 @@
 
 # %% ../nbs/08e_runs.ipynb #0e5cabb4
 from __future__ import annotations
-import contextlib, copy, shutil, tempfile, warnings
+import contextlib, copy, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import noop
@@ -26,11 +26,12 @@ from .checkpoints import *
 from .card import *
 
 # %% auto #0
-__all__ = ['STAGES', 'EVENTS', 'RunCallback', 'Run', 'trained_on', 'RunResult', 'Baselines', 'train_run', 'FEATURIZERS',
-           'register_featurizer', 'Featurizer', 'featurizer_from_dict', 'featurizer_settings', 'ColumnFeaturizer',
-           'DEFAULTS', 'PosInt', 'Seed', 'Positive', 'NonNegative', 'Fraction', 'REFIT', 'RUN_TYPES', 'check_sections',
-           'run_config', 'merge_config', 'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'CKPT_FORMAT',
-           'save_checkpoint', 'load_predictor', 'format_metrics', 'model_card']
+__all__ = ['STAGES', 'EVENTS', 'RunCallback', 'Run', 'trained_on', 'RunResult', 'Baselines', 'SingleTask', 'train_run',
+           'FEATURIZERS', 'register_featurizer', 'Featurizer', 'featurizer_from_dict', 'featurizer_settings',
+           'ColumnFeaturizer', 'DEFAULTS', 'PosInt', 'Seed', 'Positive', 'NonNegative', 'Fraction', 'REFIT',
+           'RUN_TYPES', 'check_sections', 'run_config', 'merge_config', 'predict_outputs', 'relative_of',
+           'outputs_frame', 'Predictor', 'CKPT_FORMAT', 'save_checkpoint', 'load_predictor', 'format_metrics',
+           'model_card']
 
 # %% ../nbs/08e_runs.ipynb #21cd99ad
 _all_ = ['FEATURIZERS', 'register_featurizer', 'Featurizer', 'featurizer_from_dict', 'featurizer_settings', 'ColumnFeaturizer',
@@ -438,6 +439,40 @@ def _score_baselines(run:Run, fit)->None:
             metrics[part][t.name].setdefault('baselines', {})[name] = {x:v for x,v in m.items() if x!='per_class'}
     metrics['baselines'] = {'scored_on': part, 'fitted_on': 'train+valid' if part=='test' else 'train', 'n_fitted': int(len(rows))}
 
+# %% ../nbs/08e_runs.ipynb #e7777fde
+def _own_monitor(monitor:str, task)->str:
+    "The early-stopping rule of a single-task model: a loss stays a loss; a metric becomes the task's own"
+    return monitor if 'loss' in monitor else TaskMetric(task, 0).name
+
+# %% ../nbs/08e_runs.ipynb #e06107cf
+def _single_task_run(run:Run, i:int)->Run:
+    "The run's task i alone: a copy of the run state with one task, trained and evaluated as the run was (its folds, its split, its inputs)"
+    t, sub = run.tasks[i], copy.copy(run)
+    sub.tasks, sub.targets, sub.ys = [t], [run.targets[i]], [run.ys[i]]
+    sub.cfg = copy.deepcopy(run.cfg); sub.cfg['train']['monitor'] = _own_monitor(run.cfg['train']['monitor'], t)
+    sub.folder = run.folder/f'single_task_{t.name}'; sub.folder.mkdir()
+    if run.oof is not None: sub.oof = _cross_fit(sub)
+    seed_everything(sub.cfg['train']['seed'])
+    sub.learn, sub.history = _train_model(sub.folder, run.X, sub.targets, run.split, tasks=[t], n_in=run.feat.n_out, cfg=sub.cfg)
+    sub.outs = predict_outputs(sub.learn.model, run.X, [t])
+    _, sub.metrics = _evaluate_run(sub)
+    shutil.rmtree(sub.folder)
+    return sub
+
+# %% ../nbs/08e_runs.ipynb #3998b266
+class SingleTask(RunCallback):
+    "eval.single_task: after evaluation, one model per task, trained as the run's model was, on the same rows; metrics['single_task'] gets their figures and Δm"
+    order = 10   # after the pipelines' baselines
+    def before_fit(self, run:Run):
+        if world_size() > 1: raise MtlBioError("eval.single_task trains one model per task in one process; start the run as a single process, or turn single_task off")
+    def after_evaluate(self, run:Run):
+        part = next(p for p in ('test', 'oof', 'valid') if p in run.metrics)
+        t0, single = time.perf_counter(), {}
+        for i,t in enumerate(progress(run.tasks, 'single-task models', every=0.)): single[t.name] = _single_task_run(run, i).metrics[part][t.name]
+        keep = lambda m: {k:v for k,v in m.items() if k not in ('per_class', 'targets', 'baseline', 'baselines')}
+        run.metrics['single_task'] = {'part': part, 'split_sha1': run.split_sha1, 'seconds': round(time.perf_counter()-t0, 1),
+                                      'metrics': {n: keep(m) for n,m in single.items()}, **delta_m(run.metrics[part], single)}
+
 # %% ../nbs/08e_runs.ipynb #1fe2ed05
 class _Hooks(RunCallback):
     "train_run's earlier export= and card= as a callback"
@@ -476,7 +511,7 @@ def train_run(data, # The table (features and targets), or a pipeline's own inpu
     if parted(): raise MtlBioError("this command trains more than one run; under torchrun or accelerate launch a command trains one run: start this one as a single process")
     featurizer = featurizer if featurizer is not None else featurizer_from_dict(cfg['features'], source)
     run = Run(data, cfg, out, overwrite=overwrite, source=source, featurizer=featurizer, extra=extra, split=split, split_method=split_method,
-              cbs=[*cbs, *_legacy_callbacks(export, baselines, card)])
+              cbs=[*cbs, *_legacy_callbacks(export, baselines, card), *([SingleTask()] if cfg['eval']['single_task'] else [])])
     with using_device(device_setting() or cfg['train']['device']), distributed():
         try: return _run_stages(run)
         finally: part_ways()   # rank 0 goes on alone; the other ranks have left with RankDone

@@ -182,3 +182,25 @@ def test_a_rank_whose_featurizer_fit_differs_trains_on_rank_0s(tmp_path):
                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
     assert r2.returncode == 0, r2.stderr[-3000:]
     assert np.nanmax(np.abs(outputs(tmp_path/'one').to_numpy() - outputs(tmp_path/'two').to_numpy())) <= TOL
+
+@pytest.mark.parametrize('weighting', ['pcgrad', 'famo'])
+def test_two_processes_train_with_pcgrad_or_famo_as_one(dirs, weighting):
+    "Each rank's task gradients (PCGrad) or task losses (FAMO) are summed over the ranks first, so two processes take the steps one process takes"
+    from mtl_bio.data import synthetic_multitask, synthetic_tasks
+    tmp, scratch = dirs
+    df = synthetic_multitask(600, seed=1)
+    df.to_csv(tmp/'data.csv', index=False)
+    cfg = {'data': {'path': 'data.csv'}, 'tasks': [t.to_dict() for t in synthetic_tasks()],
+           'features': {'name': 'columns', 'columns': [c for c in df.columns if c.startswith('f')]},
+           'split': {'method': 'stratified', 'seed': 0}, 'model': {'sizes': [32], 'bn': False, 'ps': 0.0},
+           'train': {'epochs': 3, 'lr': 0.01, 'bs': 64, 'patience': None, 'seed': 0, 'weighting': weighting}}
+    (tmp/'run.yaml').write_text(yaml.safe_dump(cfg))
+    r1 = mtl('train', 'run.yaml', '--out', 'one', '--quiet', cwd=tmp)
+    assert r1.returncode == 0, r1.stderr
+    r2 = torchrun('train', 'run.yaml', '--out', 'two', '--quiet', cwd=tmp, scratch=scratch)
+    assert r2.returncode == 0, r2.stderr[-3000:]
+    check_same_run(tmp/'one', tmp/'two', tmp, scratch)
+    cfg['train']['weighting'] = 'fixed'; (tmp/'fixed.yaml').write_text(yaml.safe_dump(cfg))
+    assert mtl('train', 'fixed.yaml', '--out', 'fixed', '--quiet', cwd=tmp).returncode == 0
+    assert np.nanmax(np.abs(outputs(tmp/'one').to_numpy() - outputs(tmp/'fixed').to_numpy())) > 100*TOL   # the method changed the steps (so the match above is the method's)
+    shutil.rmtree(tmp/'fixed'); (tmp/'fixed.yaml').unlink()

@@ -48,6 +48,7 @@ def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them
                   seed:int=None, # Seed of the split and the training (default 42)
                   overwrite:bool=False, # Replace an existing output folder
                   quiet:bool=False, # No progress bars
+                  single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
                  ):
     "Train the sequence pipeline (a CNN on one-hot sequences, or the k-mer Word2Vec design -> class A-D and three signals) on your spreadsheets, next to k-mer baselines."
     from mtl_bio.runs import format_metrics
@@ -66,7 +67,8 @@ def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them
     override_config(cfg, [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),
                           ('features', 'epochs', w2v_epochs), ('features', 'pretrained', pretrained), ('train', 'epochs', epochs),
                           ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None),
-                          ('split', 'group_col', group_col), ('split', 'method', split), ('train', 'refit', refit)])
+                          ('split', 'group_col', group_col), ('split', 'method', split), ('train', 'refit', refit),
+                          ('eval', 'single_task', True if single_task else None)])
     if cfg.get('train', {}).get('refit')=='none': cfg['train']['refit'] = None
     data = list(data) if isinstance(data, (list, tuple)) else [data]
     out = out or str(Path('runs')/Path(data[0]).stem)

@@ -48,6 +48,7 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
                       model:str=None, # Run folder or model.pt to use with --skip_train (required with it)
                       overwrite:bool=False, # Replace an existing output folder
                       quiet:bool=False, # No progress bars
+                      single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
                      ):
     "Train the DRUG-seq gene-token Transformer (or, with --skip_train, evaluate and export from a checkpoint)."
     from mtl_bio.runs import format_metrics
@@ -58,6 +59,7 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
     screen = read_screen(data, control, scores, label, compound, well, activation, cluster, layer)
     print(screen)
     cfg = _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding, normalize, n_top_genes)
+    override_config(cfg, [('eval', 'single_task', True if single_task else None)], source=config)
     if skip_train:
         m = evaluate_drugseq(model, screen, out, overwrite=overwrite, reference_cluster=cfg.get('reference_cluster'), embedding=cfg.get('embedding', 'auto'))
         print(format_metrics(m)); print(f"exports: {out}")

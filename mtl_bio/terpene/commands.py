@@ -45,12 +45,14 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   on_invalid:Literal[ON_INVALID]='raise', # raise: stop at bad rows; drop: drop those enzymes, listed in dropped_rows.csv
                   overwrite:bool=False, # Replace an existing output folder
                   quiet:bool=False, # No progress bars
+                  single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
                  ):
     "Train the terpene synthase pipeline (products + type) on a MARTS-DB table."
     from mtl_bio.runs import format_metrics
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import train_tps
     cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct, design, identity_measure, identity)
+    override_config(cfg, [('eval', 'single_task', True if single_task else None)], source=config)
     check_out_dir(out, overwrite)
     enz, dropped = load_marts(data, on_invalid)
     if len(dropped): print(f"{len(dropped)} row(s) reported and dropped (duplicates or problems); listed in {Path(out)/'dropped_rows.csv'}")

@@ -19,11 +19,12 @@ def text_train_cli(config:str=None, # YAML config with tasks and a train section
                    epochs:int=None, # Training epochs (default: train.epochs of the config)
                    overwrite:bool=False, # Replace an existing run folder
                    quiet:bool=False, # No progress bars
+                   single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
                   ):
     "Train one head per task on the shared sentence encoder."
     from mtl_bio.text.train import train_from_config
     if not config: raise input_error("give --config (a YAML file with tasks and a train section)")
-    return train_from_config(config, out, overwrite, True if finetune else None, epochs, True if quiet else None)
+    return train_from_config(config, out, overwrite, True if finetune else None, epochs, True if quiet else None, single_task=True if single_task else None)
 
 # %% ../../nbs/43_text_commands.ipynb #6abcd526
 @call_parse

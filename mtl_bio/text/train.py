@@ -109,7 +109,8 @@ def text_run_config(cfg:dict, # A checked sentence config
             'train': {'epochs': tr['epochs'] or EPOCHS['finetune' if tr['finetune'] else 'frozen'], 'lr': tr['lr'], 'bs': tr['bs'], 'wd': tr['wd'],
                       'patience': tr['patience'], 'monitor': monitor, 'seed': tr['seed'], 'quiet': tr['quiet'],
                       'device': tr['device'], 'mixed_precision': tr['mixed_precision'],
-                      'encoder_lr': tr['encoder_lr'] if tr['finetune'] else None}}
+                      'encoder_lr': tr['encoder_lr'] if tr['finetune'] else None},
+            'eval': {'single_task': tr['single_task']}}
 
 def _featurizer(cfg:dict):
     m = cfg['model']
@@ -305,11 +306,11 @@ def predict_from_config(config, # Config path (or dict)
     return tables
 
 # %% ../../nbs/42_text_train.ipynb #94feb649
-def train_from_config(config, out=None, overwrite:bool=False, finetune:bool=None, epochs:int=None, quiet:bool=None)->RunResult:
+def train_from_config(config, out=None, overwrite:bool=False, finetune:bool=None, epochs:int=None, quiet:bool=None, *, single_task:bool=None)->RunResult:
     "Train per the config's `train` section (with command-line overrides) and print the held-out metrics."
     source = None if isinstance(config, dict) else Path(config)
     cfg = text_config(config, source)
-    for k,v in (('finetune', finetune), ('epochs', epochs), ('quiet', quiet)):
+    for k,v in (('finetune', finetune), ('epochs', epochs), ('quiet', quiet), ('single_task', single_task)):
         if v is not None: cfg['train'][k] = v
     res = train_text(None, cfg, out, overwrite=overwrite)
     print(format_metrics(res.metrics)); print(f"run folder: {res.path}")

@@ -1,0 +1,92 @@
+"""Does multi-task pay? Each pipeline's multi-task model against one model per task on its real data, with each weighting method.
+
+For every pipeline asked for, the default configuration is trained once with `eval.single_task` (one model per task, the same
+featurizer, encoder, trunk, budget and early-stopping rule, on the same split), then once more per other weighting method; every
+row prints each task's headline metric on the run's first-reported part (test, else out-of-fold) beside the single-task models',
+Δm (see nbs/05_metrics.ipynb) against those same single-task models, and the wall time.
+
+    python bench/mtl_gain.py [--pipelines dna,drugseq,tps,text] [--methods fixed,pcgrad,famo] [--epochs N] [--out runs/bench_mtl_gain]
+
+Data (../shared/data, see its README): jores2024_starr (sequences: class + three signals), scanpy's PBMC set (DRUG-seq roles:
+three scores, the label, the activation scalar), marts_db (terpene synthases: products + type, internal folds), tweeteval
+(four sentence tasks, frozen MiniLM embeddings). A pipeline whose data or extra is missing is skipped, saying why.
+"""
+import argparse, sys, time
+from pathlib import Path
+import numpy as np, pandas as pd
+
+SHARED = Path(__file__).resolve().parents[1].parent/'shared'/'data'
+
+def _dna(out, weighting, single, epochs):
+    from mtl_bio.dna.load import load_sequences
+    from mtl_bio.dna.train import train_dna
+    path = SHARED/'jores2024_starr'/'circadian_variants.csv'
+    if not path.exists(): raise FileNotFoundError(path)
+    signals = ['ZT8', 'ZT20', 'ZT32']
+    df, _ = load_sequences(path, signal_cols=signals, on_invalid='drop')
+    cfg = {'signals': signals, 'thresholds': 'quantile', 'baselines': False, 'split': {'method': 'stratified', 'group_col': 'sequence'},
+           'train': {'quiet': True, 'weighting': weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    return train_dna(df, cfg, out, overwrite=True, source=path).metrics
+
+def _drugseq(out, weighting, single, epochs):
+    from mtl_bio.drugseq.data import pbmc_screen
+    from mtl_bio.drugseq.train import train_drugseq
+    cfg = {'embedding': 'pca', 'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    return train_drugseq(pbmc_screen(), cfg, out, overwrite=True).metrics
+
+def _tps(out, weighting, single, epochs):
+    from mtl_bio.terpene.data import load_marts
+    from mtl_bio.terpene.train import train_tps
+    path = SHARED/'marts_db'/'marts_db_reactions.csv'
+    if not path.exists(): raise FileNotFoundError(path)
+    enz, _ = load_marts(path, 'drop')
+    cfg = {'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    return train_tps(enz, cfg, out, overwrite=True, source=path).metrics
+
+def _text(out, weighting, single, epochs):
+    from mtl_bio.text.train import train_text
+    data = SHARED/'tweeteval'
+    if not data.exists(): raise FileNotFoundError(data)
+    tasks = {'emotion': None, 'irony': 'f1:irony', 'offensive': None, 'hate': None}
+    cfg = {'model': {'cache': str(Path(out).parent/'embedding_cache')},
+           'tasks': [{'name': t, 'tweeteval': str(data/t), **({'metric': m} if m else {})} for t,m in tasks.items()],
+           'train': {'quiet': True, 'weighting': weighting, 'single_task': single, 'baseline': False, **({'epochs': epochs} if epochs else {})}}
+    return train_text(None, cfg, out, overwrite=True).metrics
+
+PIPELINES = {'dna': _dna, 'drugseq': _drugseq, 'tps': _tps, 'text': _text}
+
+def rows(pipeline:str, weighting:str, metrics:dict, single:dict, secs:float)->dict:
+    "One table row: each task's headline metric (multi-task, and the single-task model's), Δm against the same single-task models, seconds"
+    from mtl_bio.metrics import delta_m
+    part = single['part']
+    m = metrics[part]
+    row = {'pipeline': pipeline, 'weighting': weighting, 'part': part}
+    for name, s in single['metrics'].items():
+        key = s.get('headline') or 'r2'
+        row[f'{name} {key}'] = f"{m[name][key]:.3f} ({s[key]:.3f})"
+    row['Δm %'] = round(delta_m(m, single['metrics'])['delta_m'], 2)
+    row['train s'] = round(secs)
+    return row
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--pipelines', default='dna,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo')
+    ap.add_argument('--epochs', type=int, default=None, help="training epochs (default: each pipeline's)"); ap.add_argument('--out', default='runs/bench_mtl_gain')
+    a = ap.parse_args()
+    pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
+    for p in a.pipelines.split(','):
+        table, single = [], None
+        for i, w in enumerate(a.methods.split(',')):
+            t0 = time.time()
+            try: m = PIPELINES[p](Path(a.out)/f'{p}_{w}', w, i==0, a.epochs)
+            except (FileNotFoundError, ImportError) as ex: print(f"{p}: skipped ({type(ex).__name__}: {ex})"); break
+            secs = time.time() - t0
+            if i==0:
+                single = m['single_task']
+                print(f"{p}: single-task models {single['seconds']:.0f} s in all, on the same split (sha1 {single['split_sha1'][:12]})", flush=True)
+            table.append(rows(p, w, m, single, secs - (single['seconds'] if i==0 else 0)))
+            print(f"{p} {w}: {secs:.0f} s", flush=True)
+        if table: print(pd.DataFrame(table).to_string(index=False), flush=True)
+    print("each cell: the multi-task model's value (the single-task model's); Δm: mean over tasks of each metric's relative change, > 0: sharing helps")
+
+if __name__ == '__main__': main()
