@@ -5,7 +5,7 @@ featurizer, encoder, trunk, budget and early-stopping rule, on the same split), 
 row prints each task's headline metric on the run's first-reported part (test, else out-of-fold) beside the single-task models',
 Δm (see nbs/05_metrics.ipynb) against those same single-task models, and the wall time.
 
-    python bench/mtl_gain.py [--pipelines dna,drugseq,tps,text] [--methods fixed,pcgrad,famo] [--epochs N] [--out runs/bench_mtl_gain]
+    python bench/mtl_gain.py [--pipelines dna,drugseq,tps,text] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain]
 
 Data (../shared/data, see its README): jores2024_starr (sequences: class + three signals), scanpy's PBMC set (DRUG-seq roles:
 three scores, the label, the activation scalar), marts_db (terpene synthases: products + type, internal folds), tweeteval
@@ -17,33 +17,43 @@ import numpy as np, pandas as pd
 
 SHARED = Path(__file__).resolve().parents[1].parent/'shared'/'data'
 
-def _dna(out, weighting, single, epochs):
+def _weighting(method:str)->tuple:
+    "A method's train.weighting, and the model settings it adds ('heads': fixed weighting, each head with a hidden layer of its own)"
+    return ('fixed', {'head_hidden': 64}) if method=='heads' else (method, {})
+
+def _dna(out, method, single, epochs):
+    weighting, model = _weighting(method)
     from mtl_bio.dna.load import load_sequences
     from mtl_bio.dna.train import train_dna
     path = SHARED/'jores2024_starr'/'circadian_variants.csv'
     if not path.exists(): raise FileNotFoundError(path)
     signals = ['ZT8', 'ZT20', 'ZT32']
     df, _ = load_sequences(path, signal_cols=signals, on_invalid='drop')
-    cfg = {'signals': signals, 'thresholds': 'quantile', 'baselines': False, 'split': {'method': 'stratified', 'group_col': 'sequence'},
+    cfg = {'signals': signals, 'thresholds': 'quantile', 'baselines': False, 'split': {'method': 'stratified', 'group_col': 'sequence'}, 'model': model,
            'train': {'quiet': True, 'weighting': weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_dna(df, cfg, out, overwrite=True, source=path).metrics
 
-def _drugseq(out, weighting, single, epochs):
+def _drugseq(out, method, single, epochs):
+    weighting, model = _weighting(method)
+    if model: raise NotImplementedError("the DRUG-seq model's heads are set by its architecture section")
     from mtl_bio.drugseq.data import pbmc_screen
     from mtl_bio.drugseq.train import train_drugseq
     cfg = {'embedding': 'pca', 'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_drugseq(pbmc_screen(), cfg, out, overwrite=True).metrics
 
-def _tps(out, weighting, single, epochs):
+def _tps(out, method, single, epochs):
+    weighting, model = _weighting(method)
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import train_tps
     path = SHARED/'marts_db'/'marts_db_reactions.csv'
     if not path.exists(): raise FileNotFoundError(path)
     enz, _ = load_marts(path, 'drop')
-    cfg = {'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    cfg = {'model': model, 'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_tps(enz, cfg, out, overwrite=True, source=path).metrics
 
-def _text(out, weighting, single, epochs):
+def _text(out, method, single, epochs):
+    weighting, model = _weighting(method)
+    if model: raise NotImplementedError("the sentence heads' hidden layer is train.hidden, a shared one")
     from mtl_bio.text.train import train_text
     data = SHARED/'tweeteval'
     if not data.exists(): raise FileNotFoundError(data)
@@ -70,7 +80,7 @@ def rows(pipeline:str, weighting:str, metrics:dict, single:dict, secs:float)->di
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--pipelines', default='dna,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo')
+    ap.add_argument('--pipelines', default='dna,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo,heads')
     ap.add_argument('--epochs', type=int, default=None, help="training epochs (default: each pipeline's)"); ap.add_argument('--out', default='runs/bench_mtl_gain')
     a = ap.parse_args()
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
@@ -80,6 +90,7 @@ def main():
             t0 = time.time()
             try: m = PIPELINES[p](Path(a.out)/f'{p}_{w}', w, i==0, a.epochs)
             except (FileNotFoundError, ImportError) as ex: print(f"{p}: skipped ({type(ex).__name__}: {ex})"); break
+            except NotImplementedError as ex: print(f"{p} {w}: skipped ({ex})"); continue
             secs = time.time() - t0
             if i==0:
                 single = m['single_task']
