@@ -44,21 +44,25 @@ def check_same_run(one, two, tmp, scratch):
     assert not [p for p in Path(tmp).iterdir() if p.name.startswith('.')], list(Path(tmp).iterdir())   # no half-written folder
     assert not list(Path(scratch).glob('mtl_bio-rank*')), list(Path(scratch).iterdir())   # rank 1's scratch folder is gone
 
+def planted_run(tmp, n:int, *, size:int, epochs:int, **train)->tuple:
+    "The planted-signal table of n rows written to tmp/data.csv, and a run config for it: (table, config)"
+    from mtl_bio.data import synthetic_multitask, synthetic_tasks
+    df = synthetic_multitask(n, seed=1)
+    df.to_csv(tmp/'data.csv', index=False)
+    return df, {'data': {'path': 'data.csv'}, 'tasks': [t.to_dict() for t in synthetic_tasks()],
+                'features': {'name': 'columns', 'columns': [c for c in df.columns if c.startswith('f')]},
+                'split': {'method': 'stratified', 'seed': 0}, 'model': {'sizes': [size], 'bn': False, 'ps': 0.0},
+                'train': {'epochs': epochs, 'lr': 0.01, 'bs': 64, 'patience': None, 'seed': 0, **train}}
+
 @pytest.fixture
 def dirs(tmp_path):
     (tmp_path/'scratch').mkdir()
     return tmp_path, tmp_path/'scratch'
 
 def test_two_processes_train_the_planted_signal_run_as_one(dirs):
-    from mtl_bio.data import synthetic_multitask, synthetic_tasks
     from mtl_bio.runs import load_predictor
     tmp, scratch = dirs
-    df = synthetic_multitask(800, seed=1)
-    df.to_csv(tmp/'data.csv', index=False)
-    cfg = {'data': {'path': 'data.csv'}, 'tasks': [t.to_dict() for t in synthetic_tasks()],
-           'features': {'name': 'columns', 'columns': [c for c in df.columns if c.startswith('f')]},
-           'split': {'method': 'stratified', 'seed': 0}, 'model': {'sizes': [64], 'bn': False, 'ps': 0.0},
-           'train': {'epochs': 4, 'lr': 0.01, 'bs': 64, 'patience': None, 'seed': 0}}
+    df, cfg = planted_run(tmp, 800, size=64, epochs=4)
     (tmp/'run.yaml').write_text(yaml.safe_dump(cfg))
     r1 = mtl('train', 'run.yaml', '--out', 'one', '--quiet', cwd=tmp)
     assert r1.returncode == 0, r1.stderr
@@ -186,14 +190,8 @@ def test_a_rank_whose_featurizer_fit_differs_trains_on_rank_0s(tmp_path):
 @pytest.mark.parametrize('weighting', ['pcgrad', 'famo'])
 def test_two_processes_train_with_pcgrad_or_famo_as_one(dirs, weighting):
     "Each rank's task gradients (PCGrad) or task losses (FAMO) are summed over the ranks first, so two processes take the steps one process takes"
-    from mtl_bio.data import synthetic_multitask, synthetic_tasks
     tmp, scratch = dirs
-    df = synthetic_multitask(600, seed=1)
-    df.to_csv(tmp/'data.csv', index=False)
-    cfg = {'data': {'path': 'data.csv'}, 'tasks': [t.to_dict() for t in synthetic_tasks()],
-           'features': {'name': 'columns', 'columns': [c for c in df.columns if c.startswith('f')]},
-           'split': {'method': 'stratified', 'seed': 0}, 'model': {'sizes': [32], 'bn': False, 'ps': 0.0},
-           'train': {'epochs': 3, 'lr': 0.01, 'bs': 64, 'patience': None, 'seed': 0, 'weighting': weighting}}
+    df, cfg = planted_run(tmp, 600, size=32, epochs=3, weighting=weighting)
     (tmp/'run.yaml').write_text(yaml.safe_dump(cfg))
     r1 = mtl('train', 'run.yaml', '--out', 'one', '--quiet', cwd=tmp)
     assert r1.returncode == 0, r1.stderr
