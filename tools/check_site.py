@@ -67,9 +67,9 @@ def raw_markdown(state:dict)->list:
     return out
 
 def strip_fragment(url:str)->tuple:
-    "The page (a folder's index.html named) and the anchor of a URL"
+    "The page (a folder's index.html named) and the anchor of a URL, percent-decoded as a browser matches it to an id"
     u = urllib.parse.urldefrag(url)
-    return (u.url + 'index.html' if u.url.endswith('/') else u.url), u.fragment
+    return (u.url + 'index.html' if u.url.endswith('/') else u.url), urllib.parse.unquote(u.fragment)
 
 def check(site:Path, shots:Path=None)->dict:
     "Visit every page of the site; return the counts and the failures"
