@@ -15,6 +15,7 @@ from ..sequences import *
 from .homology import neighbour_features, ref_folds, ref_positions, HOMOLOGY_KS
 from fastcore.basics import patch
 from ..featurizers import Featurizer
+from .domains import load_hmms, domain_features, domain_columns
 
 # %% auto #0
 __all__ = ['PHYSCHEM', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences', 'check_protein_column',
@@ -82,6 +83,7 @@ class TpsFeaturizer(Featurizer):
                  products:list=None, type_col:str='type', # With homology: the product columns and the type column the neighbours vote with
                  ref_n_folds:int=5, # With homology: folds of the training enzymes for their out-of-fold votes
                  kingdom_dropout:float=0., # Fraction of training enzymes whose kingdom is given as unknown, so the model learns to predict without one
+                 domains:str=None, # Domain-profile features (22b_tps_domains): 'pfam' (the shipped Pfam terpene-synthase profiles) or a folder of HMMER3 profiles; None: none
                 ):
         if embedding not in EMBEDDINGS: raise input_error(f"unknown embedding {embedding!r}; use one of {EMBEDDINGS}", column='features.embedding')
         self.embedding, self.sequence_col, self.kingdom_col, self.k, self.w2v_size, self.w2v_epochs = embedding, sequence_col, kingdom_col, k, w2v_size, w2v_epochs
@@ -89,7 +91,8 @@ class TpsFeaturizer(Featurizer):
         self.cache_dir, self.seed = cache_dir, seed
         self.homology, self.products, self.type_col, self.ref_n_folds, self.kingdom_dropout = list(homology) if homology else None, products, type_col, ref_n_folds, kingdom_dropout
         if self.homology and not products: raise input_error("homology features need the product columns (features.products)", column='features.products')
-        self._esm = self._kv = None
+        self.domains = None if domains is None else str(domains)
+        self._esm = self._kv = self._hmms = None
 
 # %% ../../nbs/23_tps_features.ipynb #9727bb75
 @patch
@@ -123,6 +126,7 @@ def _engineered(self:TpsFeaturizer, df, seqs, file)->np.ndarray:
             kd[(pos>=0) & drop[np.maximum(pos, 0)]] = ''
         oh = np.stack([kd==k for k in self.kingdoms] + [~np.isin(kd, self.kingdoms)], 1)
         parts.insert(0, oh.astype(np.float32))
+    if self.domains: parts.append(domain_features(seqs, self.hmms))
     return np.hstack(parts)
 
 # %% ../../nbs/23_tps_features.ipynb #b71d904b
@@ -177,7 +181,14 @@ def transform(self:TpsFeaturizer, df:pd.DataFrame, file=None)->np.ndarray:
 
 # %% ../../nbs/23_tps_features.ipynb #0700d40e
 @patch(as_prop=True)
-def n_feat(self:TpsFeaturizer)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0)
+def n_feat(self:TpsFeaturizer)->int: return len(PHYSCHEM) + (len(self.kingdoms)+1 if self.kingdom_col else 0) + (len(domain_columns(self.hmms)) if self.domains else 0)
+
+# %% ../../nbs/23_tps_features.ipynb #5adbab90
+@patch(as_prop=True)
+def hmms(self:TpsFeaturizer)->list:
+    "The profile HMMs of the domain features (None without them), read once"
+    if self._hmms is None and self.domains: self._hmms = load_hmms(None if self.domains=='pfam' else self.domains)
+    return self._hmms
 
 # %% ../../nbs/23_tps_features.ipynb #df3ea416
 @patch

@@ -23,4 +23,4 @@ pipeline = Pipeline('terpene', 'Terpene synthases (proteins)',
     'tps-predict': 'mtl_bio.terpene.commands:tps_predict_cli',
     'tps-demo': 'mtl_bio.terpene.commands:tps_demo_cli'},
     modules=('mtl_bio.terpene.predict',),
-    libraries={'esm': 'fair-esm', 'pyopal': 'pyopal', 'gensim': 'gensim'})   # installed by pip install 'mtl_bio[terpene]'
+    libraries={'esm': 'fair-esm', 'pyopal': 'pyopal', 'gensim': 'gensim', 'pyhmmer': 'pyhmmer'})   # installed by pip install 'mtl_bio[terpene]'
