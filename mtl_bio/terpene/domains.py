@@ -10,13 +10,18 @@ import numpy as np, pandas as pd
 from ..core import *
 
 # %% auto #0
-__all__ = ['CLASS_I_DOMAINS', 'CLASS_II_DOMAINS', 'MOTIFS', 'DOMAIN_STATS', 'shipped_hmm_dir', 'load_hmms', 'hmm_key',
-           'domain_columns', 'domain_hits', 'domain_features']
+__all__ = ['CLASS_I_DOMAINS', 'CLASS_II_DOMAINS', 'MOTIF_PATTERNS', 'MOTIFS', 'DOMAIN_STATS', 'motif_starts', 'shipped_hmm_dir',
+           'load_hmms', 'hmm_key', 'domain_columns', 'domain_hits', 'domain_features']
 
 # %% ../../nbs/22b_tps_domains.ipynb #da533c79
 CLASS_I_DOMAINS = ('PF03936', 'PF19086', 'PF06330', 'PF00494')   # class I folds (DDxxD and NSE/DTE bind Mg2+ and the diphosphate)
 CLASS_II_DOMAINS = ('PF13243', 'PF13249', 'PF01397')   # class II cyclase folds and the plant N-terminal domain (DxDD protonates the substrate)
-MOTIFS = {'DDxxD': ('DD..D', CLASS_I_DOMAINS), 'NSE_DTE': ('[ND]D..[ST]...E', CLASS_I_DOMAINS), 'DxDD': ('D.DD', CLASS_II_DOMAINS)}
+MOTIF_PATTERNS = {'DDxxD': 'DD..D', 'NSE_DTE': '[ND]D..[ST]...E', 'DxDD': 'D.DD'}   # the catalytic motifs as regular expressions (also counted whole-sequence by the physico-chemical features)
+MOTIFS = {'DDxxD': (MOTIF_PATTERNS['DDxxD'], CLASS_I_DOMAINS), 'NSE_DTE': (MOTIF_PATTERNS['NSE_DTE'], CLASS_I_DOMAINS), 'DxDD': (MOTIF_PATTERNS['DxDD'], CLASS_II_DOMAINS)}
+
+def motif_starts(seq:str, pattern:str)->list:
+    "Start positions of every occurrence of pattern in seq, overlapping ones included"
+    return [m.start() for m in re.finditer(f'(?=({pattern}))', seq)]
 DOMAIN_STATS = ('score', 'coverage', 'start', 'end')   # per profile: best domain bit score, fraction of the profile covered, first and last aligned residue (fraction of the length)
 
 def shipped_hmm_dir()->Path:
@@ -58,10 +63,10 @@ def domain_hits(seqs, # Protein sequences (cleaned)
                )->dict:
     "(profile index, sequence index) -> list of (bit score, hmm_from, hmm_to, env_from, env_to) of the reported domains with a positive score"
     from pyhmmer import easel, hmmer
-    ab = easel.Alphabet.amino()
-    digital = easel.DigitalSequenceBlock(ab, [easel.TextSequence(name=str(i).encode(), sequence=s).digitize(ab) for i,s in enumerate(seqs)])
     hits = {}
     if not len(seqs): return hits
+    ab = easel.Alphabet.amino()
+    digital = easel.DigitalSequenceBlock(ab, [easel.TextSequence(name=str(i).encode(), sequence=s).digitize(ab) for i,s in enumerate(seqs)])
     for qi, top in enumerate(hmmer.hmmsearch(hmms, digital, cpus=cpus)):
         for hit in top:
             si = int(_text(hit.name))
@@ -79,7 +84,7 @@ def _motif_row(seq:str, spans:dict)->list:
     "Per motif: occurrences inside a domain of its class, relative position of the first (−1: none)"
     counts, pos = [], []
     for pattern, classes in MOTIFS.values():
-        inside = [m.start() for m in re.finditer(f'(?=({pattern}))', seq) if any(a-1 <= m.start() < b for k in classes for a,b in spans.get(k, ()))]
+        inside = [i for i in motif_starts(seq, pattern) if any(a-1 <= i < b for k in classes for a,b in spans.get(k, ()))]
         counts.append(len(inside)); pos.append(inside[0]/max(len(seq), 1) if inside else -1.)
     return counts + pos
 

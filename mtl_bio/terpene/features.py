@@ -4,7 +4,6 @@
 
 # %% ../../nbs/23_tps_features.ipynb #e19c0a79
 from __future__ import annotations
-import re
 from pathlib import Path
 import numpy as np, pandas as pd
 import scipy.sparse as sp
@@ -15,7 +14,7 @@ from ..sequences import *
 from .homology import neighbour_features, ref_folds, ref_positions, HOMOLOGY_KS
 from fastcore.basics import patch
 from ..featurizers import Featurizer
-from .domains import load_hmms, domain_features, domain_columns
+from .domains import load_hmms, domain_features, domain_columns, MOTIF_PATTERNS, motif_starts
 
 # %% auto #0
 __all__ = ['PHYSCHEM', 'aa_composition', 'dipeptide_composition', 'physchem', 'pretrain_sequences', 'check_protein_column',
@@ -24,7 +23,7 @@ __all__ = ['PHYSCHEM', 'aa_composition', 'dipeptide_composition', 'physchem', 'p
 # %% ../../nbs/23_tps_features.ipynb #a504195a
 _KD = dict(zip(AMINO_ACIDS, [1.8, 2.5, -3.5, -3.5, 2.8, -0.4, -3.2, 4.5, -3.9, 3.8, 1.9, -3.5, -1.6, -3.5, -4.5, -0.8, -0.7, 4.2, -0.9, -1.3]))
 _MASS = dict(zip(AMINO_ACIDS, [71.08, 103.14, 115.09, 129.12, 147.18, 57.05, 137.14, 113.16, 128.17, 113.16, 131.19, 114.10, 97.12, 128.13, 156.19, 87.08, 101.10, 99.13, 186.21, 163.18]))
-_MOTIFS = {'motif_DDxxD': 'DD..D', 'motif_NSE_DTE': '[ND]D..[ST]...E', 'motif_DxDD': 'D.DD'}
+_MOTIFS = {f'motif_{k}': p for k,p in MOTIF_PATTERNS.items()}
 PHYSCHEM = ['log_length', 'mean_residue_mass', 'gravy', 'charge_per_residue', 'aromatic', 'charged', 'polar', 'tiny', *_MOTIFS]
 
 # %% ../../nbs/23_tps_features.ipynb #836ecc39
@@ -50,7 +49,7 @@ def physchem(seqs)->np.ndarray:
     comp = aa_composition(seqs)
     col = lambda s: comp[:, [AMINO_ACIDS.index(a) for a in s]].sum(1)
     kd, mass = np.array([_KD[a] for a in AMINO_ACIDS]), np.array([_MASS[a] for a in AMINO_ACIDS])
-    motifs = [[len(re.findall(f'(?=({p}))', s)) for p in _MOTIFS.values()] for s in seqs]
+    motifs = [[len(motif_starts(s, p)) for p in _MOTIFS.values()] for s in seqs]
     return np.column_stack([np.log([max(len(s), 1) for s in seqs]), comp@mass/100, comp@kd, col('KR')+0.1*col('H')-col('DE'),
                             col('FWY'), col('DEKR'), col('STNQ'), col('AGS'), np.array(motifs, dtype=np.float32).reshape(len(seqs), -1)]).astype(np.float32)
 
