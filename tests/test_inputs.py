@@ -101,3 +101,25 @@ def test_read_only_folder_is_one_line(inputs, tmp_path, capsys, monkeypatch):
     assert main(['demo', '--out', str(tmp_path/'ro'/'run'), '--rows', '300', '--epochs', '1', '--quiet']) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and 'permission denied' in err and str(tmp_path/'ro') in err, err
+
+def test_terpene_detection_and_clade_inputs(inputs, tmp_path, capsys):
+    "TerpeneMiner-protocol and detector inputs that are wrong: one line naming what, exit 2, nothing written"
+    d = inputs
+    (tmp_path/'neg.fasta').write_text('>ok\nMKTAYIAKQRQISFVKSHFSRQ\n>bad\nMKT1AY\n')
+    (tmp_path/'clades.csv').write_text('name,clade\nx,1\n')
+    cases = [(['tps-cv', d/'marts.csv', '--scheme', 'clades'], '--clades'),
+             (['tps-cv', d/'marts.csv', '--scheme', 'clades', '--clades', tmp_path/'clades.csv'], "'id'"),
+             (['tps-train', d/'marts.csv', '--negatives', tmp_path/'neg.fasta'], 'neg.fasta'),
+             (['tps-train', d/'marts.csv', '--negatives', tmp_path/'missing.fasta'], 'missing.fasta')]
+    for argv, what in cases:
+        out = tmp_path/'out'
+        assert main([str(a) for a in argv] + ['--out', str(out)]) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and 'Traceback' not in err and what in err, (argv, err)
+        assert not out.exists() and not list(tmp_path.glob('.out.*'))
+
+def test_corrupt_detector_is_one_line(tmp_path, capsys):
+    "A damaged detector.json beside a run: tps-predict names it, exit 2, writes nothing"
+    from mtl_bio.terpene.predict import run_detector
+    (tmp_path/'detector.json').write_text('{"format": "mtl_bio.tps_detector.v1", "threshold": 0.5')
+    with pytest.raises(Exception, match='detector.json'): run_detector(tmp_path)

@@ -20,8 +20,8 @@ def test_tutorial_generated(tmp_path):
     assert m['products']['macro_f1'] > 0.6 and m['products']['mAP'] > m['products']['baseline']['mAP'] + 0.3
     assert m['terpene_type']['accuracy'] > m['terpene_type']['baseline']['accuracy'] + 0.3
     cv = pd.read_csv(out/'cv'/'cv_per_fold.csv')
-    from mtl_bio.terpene.train import BASELINES
-    assert set(cv.method) == {'model', 'original', *BASELINES} and len(cv) == 3*(2+len(BASELINES))
+    from mtl_bio.terpene.train import BASELINES, PROFILE_BASELINES
+    assert set(cv.method) == {'model', 'original', *BASELINES, *PROFILE_BASELINES} and len(cv) == 3*(2+len(BASELINES)+len(PROFILE_BASELINES))
     folds = pd.read_csv(out/'cv'/'folds.csv')
     assert (folds.groupby('identity_group').fold.nunique() == 1).all()
 

@@ -28,7 +28,7 @@ def _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, s
 
 # %% ../../nbs/27_tps_commands.ipynb #af2d0293
 @call_parse
-def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
+def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published), or TerpeneMiner's table
                   out:str='runs/tps', # Output folder of the run
                   top_k:int=None, # Number of most frequent products to predict (default 30)
                   embedding:Literal[EMBEDDINGS]=None, # Sequence embedding (default similarity)
@@ -46,27 +46,33 @@ def tps_train_cli(data:str, # MARTS-DB reactions table (CSV as published)
                   overwrite:bool=False, # Replace an existing output folder
                   quiet:bool=False, # No progress bars
                   single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
+                  negatives:str=None, # FASTA (or table) of proteins that are not terpene synthases: also train the detector that tps-predict uses, e.g. TerpeneMiner's swissprot_negatives.fasta (default: no detector)
                  ):
     "Train the terpene synthase pipeline (products + type) on a MARTS-DB table."
     from mtl_bio.runs import format_metrics
-    from mtl_bio.terpene.data import load_marts
+    from mtl_bio.terpene.terpeneminer import load_enzymes
     from mtl_bio.terpene.train import train_tps
     cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, seed, quiet, test_pct, design, identity_measure, identity)
     override_config(cfg, [('eval', 'single_task', True if single_task else None)], source=config)
     check_out_dir(out, overwrite)
-    enz, dropped = load_marts(data, on_invalid)
+    enz, dropped = load_enzymes(data, on_invalid)
     if len(dropped): print(f"{len(dropped)} row(s) reported and dropped (duplicates or problems); listed in {Path(out)/'dropped_rows.csv'}")
-    res = train_tps(enz, cfg, out, dropped=dropped, overwrite=overwrite, source=data, config_source=config)
+    res = train_tps(enz, cfg, out, dropped=dropped, overwrite=overwrite, source=data, config_source=config, negatives=negatives)
     print(format_metrics(res.metrics))
+    if negatives:
+        o = load_json(Path(out)/'detector.json')['oof']
+        print(f"terpene synthase detector (out-of-fold over {o['n_pos']} training enzymes grouped by identity group and {o['n_neg']} negatives): AP {o['ap']:.3f}; "
+              f"at probability >= {o['threshold']:g}: precision {o['precision']:.3f}, recall {o['recall']:.3f}, negatives called {o['false_positive_rate']:.4f}")
     if (Path(out)/'novelty.json').exists(): print(f"test enzymes vs their nearest training enzyme: {load_json(Path(out)/'novelty.json')}")
     print(f"run folder: {out}")
     return res
 
 # %% ../../nbs/27_tps_commands.ipynb #f5179f50
 @call_parse
-def tps_cv_cli(data:str, # MARTS-DB reactions table
+def tps_cv_cli(data:str, # MARTS-DB reactions table, or TerpeneMiner's table
                out:str='runs/tps_cv', # Output folder
-               scheme:Literal[CV_SCHEMES]='grouped', # grouped: near-identical sequences in one fold; random: single enzymes
+               scheme:Literal[CV_SCHEMES]='grouped', # grouped: near-identical sequences in one fold; random: single enzymes; clades: the clades of --clades in one fold (TerpeneMiner's protocol)
+               clades:str=None, # CSV of id and phylogenetic_cluster (TerpeneMiner's phylogenetic_clusters.csv); required with --scheme clades (default: none)
                folds:int=5, # Number of folds
                top_k:int=None, # Number of most frequent products to predict (default 30)
                embedding:Literal[EMBEDDINGS]=None, # Sequence embedding (default similarity)
@@ -83,15 +89,17 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table
                overwrite:bool=False, # Replace an existing output folder
               ):
     "Cross-validate the terpene synthase model against random, prior and nearest-neighbour baselines."
-    from mtl_bio.terpene.data import load_marts
+    from mtl_bio.terpene.terpeneminer import load_enzymes
     from mtl_bio.terpene.train import cross_validate_tps, format_cv
     cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True, None, design, identity_measure, identity)
     check_out_dir(out, overwrite)
-    enz, dropped = load_marts(data, on_invalid)
-    s = cross_validate_tps(enz, out, cfg, scheme, folds, seed, overwrite=overwrite, source=data, config_source=config)
+    if scheme=='clades' and not clades: raise input_error("--scheme clades needs --clades (a CSV of id and phylogenetic_cluster)", column='clades')
+    enz, dropped = load_enzymes(data, on_invalid)
+    s = cross_validate_tps(enz, out, cfg, scheme, folds, seed, overwrite=overwrite, source=data, config_source=config, clades=clades)
     import pandas as pd
     nov = pd.read_csv(Path(out)/'cv_novelty.csv')
-    print(f"{scheme} folds ({folds}-fold), mean ± sd over folds:\n{format_cv(s)}")
+    meta = load_json(Path(out)/'cv_summary.json')
+    print(f"{scheme} folds ({folds}-fold{', seed ' + str(meta['fold_seed']) + ' chosen for balance' if scheme=='clades' else ''}), mean ± sd over folds:\n{format_cv(s)}")
     print(f"test enzymes vs their nearest training enzyme, per fold: highest 3-mer cosine {nov.max_kmer_cosine.round(3).tolist()}, highest identity {nov.max_identity.round(3).tolist()}\nfolder: {out}")
     return s
 
@@ -105,6 +113,7 @@ def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
                     kingdom:str=None, # Kingdom of enzymes without one, e.g. Plantae (default: a kingdom column if present, else unknown)
                     on_invalid:Literal[ON_INVALID]='raise', # raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv
                     overwrite:bool=False, # Replace an existing output file
+                    all_products:bool=False, # With a run that has a detector: also call products for proteins it says are not terpene synthases (default: no calls for them)
                    ):
     "Predict the products and terpene type of new enzymes with a trained run."
     from mtl_bio.terpene.data import load_proteins
@@ -114,7 +123,10 @@ def tps_predict_cli(run:str, # Run folder of tps-train (or its model.pt)
     out, report = prediction_files(out, overwrite)
     pred = tps_predictor(run)
     df, problems = load_proteins(data, on_invalid=on_invalid)
-    res = predict_tps(pred, df, top_k=top_k, all_probs=all_probs, kingdom=kingdom)
+    from mtl_bio.terpene.predict import run_detector
+    det = run_detector(run)
+    res = predict_tps(pred, df, top_k=top_k, all_probs=all_probs, kingdom=kingdom, detector=det, all_products=all_products)
+    if det is not None: print(f"{int((~res.is_tps).sum())} of {len(res)} protein(s) are not terpene synthases by the run's detector (probability < {det.threshold:g})" + ('' if all_products else '; no products called for them (--all_products to call them anyway)'))
     n_unknown = int((res.kingdom_used=='unknown').sum())
     if n_unknown: print(f"{n_unknown} enzyme(s) predicted with kingdom unknown (no kingdom given); pass --kingdom or a table with a kingdom column to use it")
     res['source_file'], res['source_row'] = df.source_file, df.source_row

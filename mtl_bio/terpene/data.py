@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import *
 from ..sequences import *
+from .substrates import marts_substrate_class
 
 # %% auto #0
-__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'load_marts', 'load_proteins',
-           'example_enzymes']
+__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'drop_duplicate_sequences', 'load_marts',
+           'load_proteins', 'example_enzymes']
 
 # %% ../../nbs/20_tps_data.ipynb #e02e2b6d
 _DASHES = re.compile('[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]')
@@ -29,7 +30,7 @@ MARTS_REQUIRED = ['Enzyme_marts_ID', 'Aminoacid_sequence', 'Kingdom', 'Type', 'S
 
 # %% ../../nbs/20_tps_data.ipynb #91aa4cc8
 _OPTIONAL = {'Uniprot_ID': 'uniprot', 'Enzyme_name': 'name', 'Species': 'species'}
-ENZYME_COLUMNS = ['id', 'sequence', 'kingdom', 'products', 'substrates', 'type', 'types', 'n_reactions', 'uniprot', 'name', 'species', 'source_file', 'source_row']
+ENZYME_COLUMNS = ['id', 'sequence', 'kingdom', 'products', 'substrates', 'substrate_classes', 'type', 'types', 'n_reactions', 'uniprot', 'name', 'species', 'source_file', 'source_row']
 
 # %% ../../nbs/20_tps_data.ipynb #e125f8af
 PROBLEM_COLUMNS = list(REPORT_COLUMNS)
@@ -45,7 +46,7 @@ def _merge(g:pd.DataFrame, file)->dict:
     join = lambda vs: ';'.join(sorted({v for v in vs if v}))
     types = [t for t in g.Type if t]
     return {'id': g.Enzyme_marts_ID.iat[0], 'sequence': g.sequence.iat[0], 'kingdom': g.Kingdom.iat[0],
-            'products': join(g['product']), 'substrates': join(g['substrate']),
+            'products': join(g['product']), 'substrates': join(g['substrate']), 'substrate_classes': join(g['substrate_class']),
             'type': _main_type(types) if types else None, 'types': join(types), 'n_reactions': len(g),
             **{v: first(k) for k,v in _OPTIONAL.items()}, 'source_file': str(file), 'source_row': int(g.source_row.min())}
 
@@ -63,6 +64,7 @@ def _read_marts(path:Path)->pd.DataFrame:
     d['substrate'] = [normalize_name(x) or '' for x in d.Substrate_name]
     d['Kingdom'] = [normalize_name(x) or '' for x in d.Kingdom]
     d['Type'] = [normalize_name(x) or '' for x in d.Type]
+    d['substrate_class'] = [marts_substrate_class(s, t) or '' for s,t in zip(d.Substrate_name, d.Type)]
     return d
 
 # %% ../../nbs/20_tps_data.ipynb #4491d28b
@@ -83,7 +85,7 @@ def _marts_problems(d:pd.DataFrame, path:Path)->list:
     return problems
 
 # %% ../../nbs/20_tps_data.ipynb #cc97092a
-def _drop_duplicate_sequences(enz:pd.DataFrame, problems:pd.DataFrame, path:Path)->tuple:
+def drop_duplicate_sequences(enz:pd.DataFrame, problems:pd.DataFrame, path:Path)->tuple:
     "Keep the first enzyme (smallest id) of each exact sequence; report the others, saying whether their products agree"
     dup = enz.duplicated('sequence', keep='first')
     if not dup.any(): return enz, problems
@@ -111,7 +113,7 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
                           f"or pass on_invalid='drop' (CLI: --on_invalid drop) to drop those enzymes with a report:\n{format_problems(problems)}")
     ok = d[(d.Enzyme_marts_ID!='') & ~d.Enzyme_marts_ID.isin(set(problems.id.dropna())) & ~d.source_row.isin(set(problems.row))]
     enz = pd.DataFrame([_merge(g, path) for _,g in ok.groupby('Enzyme_marts_ID', sort=True)], columns=ENZYME_COLUMNS)
-    enz, problems = _drop_duplicate_sequences(enz, problems, path)
+    enz, problems = drop_duplicate_sequences(enz, problems, path)
     problems = problems.sort_values(['row', 'column'], kind='stable', ignore_index=True)
     if report is not None:
         with atomic_write(report) as f: problems.to_csv(f, index=False)

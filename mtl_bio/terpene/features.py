@@ -157,7 +157,7 @@ def fit(self:TpsFeaturizer, df:pd.DataFrame, file=None, exclude=()):
     if self.embedding=='similarity' or self.homology: self.anchors = list(seqs)
     if self.homology:
         check_columns(df, list(self.products) + [self.type_col], file)
-        self.ref_products = df[list(self.products)].to_numpy(np.float32).tolist()
+        self.ref_products = np.nan_to_num(df[list(self.products)].to_numpy(np.float32)).tolist()   # a masked label votes as a negative
         ty = df[self.type_col].fillna('').astype(str)
         self.type_classes = sorted(set(ty) - {''})
         self.ref_types = np.stack([(ty==t).to_numpy() for t in self.type_classes], 1).astype(np.float32).tolist()

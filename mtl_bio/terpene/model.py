@@ -46,6 +46,7 @@ class HomologyEncoder(nn.Module):
                  n_per:int, # Neighbour features per product
                  n_glob:int, # Per-enzyme neighbour features (last)
                  task:str='products', # The task the scorer's logits are added to
+                 label_tasks:list=None, # Or [task, number of labels] pairs: the scorer's logits split in that order between several tasks (products, then substrate)
                  hidden:int=64, # Width of the per-product scorer
                  label_dim:int=8, # Size of the learned product embedding
                  embed_sizes=(256,), feat_sizes=(128,), # Widths of the learned branch
@@ -54,6 +55,8 @@ class HomologyEncoder(nn.Module):
                 ):
         super().__init__()
         self.n_embed, self.n_feat, self.n_labels, self.n_per, self.n_glob, self.task = int(n_embed), int(n_feat), int(n_labels), int(n_per), int(n_glob), task
+        self.label_tasks = [(str(t), int(n)) for t,n in label_tasks] if label_tasks else [(task, self.n_labels)]
+        if sum(n for _,n in self.label_tasks)!=self.n_labels: raise MtlBioError(f"label_tasks {self.label_tasks} do not add up to the {self.n_labels} labels of the neighbour features")
         self.label_emb = nn.Embedding(self.n_labels, label_dim)
         self.votes_context = votes_context
         self.context = nn.Linear(self.n_feat + self.n_glob + (self.n_labels*self.n_per if votes_context else 0), 32 if votes_context else 16)
@@ -69,4 +72,4 @@ class HomologyEncoder(nn.Module):
         ctx = torch.relu(self.context(torch.cat([fg, x[:, a:b]], 1) if self.votes_context else fg))[:, None].expand(-1, self.n_labels, -1)
         logits = self.scorer(torch.cat([P, self.label_emb.weight[None].expand(len(x), -1, -1), ctx], 2))[..., 0]
         z = self.feat(fg) if self.embed is None else torch.cat([self.embed(x[:, :self.n_embed]), self.feat(fg)], 1)
-        return z, {self.task: logits}
+        return z, dict(zip([t for t,_ in self.label_tasks], logits.split([n for _,n in self.label_tasks], 1)))

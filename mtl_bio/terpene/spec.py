@@ -13,7 +13,7 @@ __all__ = ['EMBEDDINGS', 'IDENTITY_MEASURES', 'DESIGNS', 'CV_SCHEMES', 'pipeline
 EMBEDDINGS = ('similarity', 'composition', 'w2v', 'esm2', 'none')   # features.embedding and --embedding: how a sequence becomes a vector
 IDENTITY_MEASURES = ('kmer', 'alignment')   # --identity_measure: identity groups by 3-mer cosine or by Smith-Waterman identity
 DESIGNS = ('homology', 'original')   # --design: the homology-aware model, or the fusion network of the original design
-CV_SCHEMES = ('grouped', 'random')   # tps-cv --scheme: near-identical sequences in one fold, or single enzymes
+CV_SCHEMES = ('grouped', 'random', 'clades')   # tps-cv --scheme: near-identical sequences in one fold, single enzymes, or given clades (TerpeneMiner's protocol)
 
 # %% ../../nbs/20_tps_spec.ipynb #930f88cf
 pipeline = Pipeline('terpene', 'Terpene synthases (proteins)',

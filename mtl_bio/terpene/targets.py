@@ -11,7 +11,7 @@ from ..core import *
 __all__ = ['TARGET_DERIVED', 'top_products', 'product_targets', 'tps_tasks']
 
 # %% ../../nbs/21_tps_targets.ipynb #24bad7b3
-TARGET_DERIVED = ('type', 'types', 'products', 'substrates', 'n_reactions')
+TARGET_DERIVED = ('type', 'types', 'products', 'substrates', 'substrate_classes', 'n_reactions')
 
 # %% ../../nbs/21_tps_targets.ipynb #89176f53
 def top_products(df:pd.DataFrame, # Enzymes, with a products column of names joined by ';'
@@ -46,9 +46,15 @@ def tps_tasks(products:list, # Product names (the 0/1 columns)
               alpha:float=0.25, gamma:float=2.0,
               class_weights='balanced', # 'balanced', a list, or None
               type_weight:float=0.05, # Weight of the type task's loss (the focal loss is much smaller than cross-entropy)
+              substrate_columns:list=None, # The substrate task's 0/1 columns (see substrate_targets); None: no substrate task
+              substrate_weight:float=1.0, # Weight of the substrate task's loss
+              substrate_class_weights=None, # 'balanced', a list, or None: per-class weights of the substrate loss
              )->list:
-    "Task specs of the pipeline: `products` (multi-label) and `type` (multi-class)."
+    "Task specs of the pipeline: `products` (multi-label), `type` (multi-class) and, with substrate columns, `substrate` (multi-label)."
     kw = {'alpha': alpha, 'gamma': gamma}
     if class_weights is not None: kw['class_weights'] = class_weights
-    return [{'name': 'products', 'kind': 'multilabel', 'columns': list(products), 'loss': 'focal', 'loss_kw': kw},
-            {'name': 'terpene_type', 'kind': 'multiclass', 'columns': ['type'], 'loss': 'ce', 'weight': type_weight}]
+    tasks = [{'name': 'products', 'kind': 'multilabel', 'columns': list(products), 'loss': 'focal', 'loss_kw': kw},
+             {'name': 'terpene_type', 'kind': 'multiclass', 'columns': ['type'], 'loss': 'ce', 'weight': type_weight}]
+    if substrate_columns: tasks.append({'name': 'substrate', 'kind': 'multilabel', 'columns': list(substrate_columns), 'loss': 'bce', 'weight': substrate_weight,
+                                        'loss_kw': {} if substrate_class_weights is None else {'class_weights': substrate_class_weights}})
+    return tasks
