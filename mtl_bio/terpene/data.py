@@ -13,8 +13,8 @@ from ..sequences import *
 from .substrates import marts_substrate_class
 
 # %% auto #0
-__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'drop_duplicate_sequences', 'load_marts',
-           'load_proteins', 'example_enzymes']
+__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'main_type', 'drop_duplicate_sequences',
+           'finish_enzymes', 'load_marts', 'load_proteins', 'example_enzymes']
 
 # %% ../../nbs/20_tps_data.ipynb #e02e2b6d
 _DASHES = re.compile('[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]')
@@ -37,7 +37,8 @@ PROBLEM_COLUMNS = list(REPORT_COLUMNS)
 
 def _pb(file, row, id, column, msg): return {'file': str(file), 'row': int(row), 'id': id, 'column': column, 'problem': msg}
 
-def _main_type(types:list)->str:
+def main_type(types:list)->str:
+    "The most frequent of `types`; a tie goes to the one listed first"
     c = Counter(types); top = max(c.values())
     return next(t for t in types if c[t]==top)   # first listed among the most frequent
 
@@ -47,7 +48,7 @@ def _merge(g:pd.DataFrame, file)->dict:
     types = [t for t in g.Type if t]
     return {'id': g.Enzyme_marts_ID.iat[0], 'sequence': g.sequence.iat[0], 'kingdom': g.Kingdom.iat[0],
             'products': join(g['product']), 'substrates': join(g['substrate']), 'substrate_classes': join(g['substrate_class']),
-            'type': _main_type(types) if types else None, 'types': join(types), 'n_reactions': len(g),
+            'type': main_type(types) if types else None, 'types': join(types), 'n_reactions': len(g),
             **{v: first(k) for k,v in _OPTIONAL.items()}, 'source_file': str(file), 'source_row': int(g.source_row.min())}
 
 # %% ../../nbs/20_tps_data.ipynb #6940ead8
@@ -97,6 +98,15 @@ def drop_duplicate_sequences(enz:pd.DataFrame, problems:pd.DataFrame, path:Path)
         extra.append(_pb(path, r.source_row, r.id, 'Aminoacid_sequence', f"exact duplicate of the sequence of enzyme {k.id!r}, which is kept; dropped ({same})"))
     return enz[~dup].reset_index(drop=True), pd.concat([problems, pd.DataFrame(extra, columns=PROBLEM_COLUMNS)], ignore_index=True)
 
+def finish_enzymes(enz:pd.DataFrame, problems:pd.DataFrame, path:Path, report=None)->tuple:
+    "The last steps of every enzyme loader: duplicate sequences dropped and reported, the problems in row order (written to `report`), an error when no enzyme is left"
+    enz, problems = drop_duplicate_sequences(enz, problems, path)
+    problems = problems.sort_values(['row', 'column'], kind='stable', ignore_index=True)
+    if report is not None:
+        with atomic_write(report) as f: problems.to_csv(f, index=False)
+    if not len(enz): raise MtlBioError(f"no valid enzymes left in {path}:\n{format_problems(problems)}")
+    return enz, problems
+
 # %% ../../nbs/20_tps_data.ipynb #399e8db9
 def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.xlsx)
                on_invalid:str='raise', # 'raise': a bad row is an error; 'drop': drop the enzymes with a bad row and report them
@@ -113,12 +123,7 @@ def load_marts(path, # A MARTS-DB reactions table (.csv as published, or .tsv/.x
                           f"or pass on_invalid='drop' (CLI: --on_invalid drop) to drop those enzymes with a report:\n{format_problems(problems)}")
     ok = d[(d.Enzyme_marts_ID!='') & ~d.Enzyme_marts_ID.isin(set(problems.id.dropna())) & ~d.source_row.isin(set(problems.row))]
     enz = pd.DataFrame([_merge(g, path) for _,g in ok.groupby('Enzyme_marts_ID', sort=True)], columns=ENZYME_COLUMNS)
-    enz, problems = drop_duplicate_sequences(enz, problems, path)
-    problems = problems.sort_values(['row', 'column'], kind='stable', ignore_index=True)
-    if report is not None:
-        with atomic_write(report) as f: problems.to_csv(f, index=False)
-    if not len(enz): raise MtlBioError(f"no valid enzymes left in {path}:\n{format_problems(problems)}")
-    return enz, problems
+    return finish_enzymes(enz, problems, path, report)
 
 # %% ../../nbs/20_tps_data.ipynb #d54e434a
 def load_proteins(paths, # FASTA file(s) or table(s) (.csv/.tsv/.xlsx) with a sequence column
