@@ -34,7 +34,7 @@ __all__ = ['TPS_DEFAULTS', 'TPS_ORIGINAL', 'TPS_KEYS', 'TPS_TYPES', 'BASELINES',
 
 # %% ../../nbs/25_tps_train.ipynb #30f2f4e2
 TPS_DEFAULTS = {
-    'features': {'name': 'tps', 'embedding': 'similarity', 'homology': ['kmer', 'alignment'], 'kingdom_dropout': 0.2},
+    'features': {'name': 'tps', 'embedding': 'similarity', 'homology': ['kmer', 'alignment'], 'kingdom_dropout': 0.2, 'domains': 'pfam'},
     'split': {'method': 'multilabel', 'valid_pct': 0.0, 'test_pct': 0.0, 'seed': 42, 'group_col': 'identity_group', 'internal_folds': 5},
     'model': {'sizes': [128], 'ps': 0.1, 'bn': True, 'encoder': {'name': 'homology'}},
     'train': {'epochs': 40, 'lr': 2e-3, 'bs': 64, 'wd': 1e-2, 'patience': 8, 'schedule': 'one_cycle'},
@@ -42,7 +42,7 @@ TPS_DEFAULTS = {
 }
 
 TPS_ORIGINAL = {
-    'features': {'embedding': 'similarity', 'homology': None, 'kingdom_dropout': 0.0},
+    'features': {'embedding': 'similarity', 'homology': None, 'kingdom_dropout': 0.0, 'domains': None},
     'split': {'valid_pct': 0.1, 'test_pct': 0.2, 'internal_folds': None},
     'model': {'sizes': [256], 'encoder': {'name': 'fusion', 'embed_sizes': [512, 256], 'feat_sizes': [256], 'p': 0.1}},
     'train': {'epochs': 60, 'lr': 1e-3, 'bs': 32, 'patience': 10},
