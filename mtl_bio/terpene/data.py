@@ -13,8 +13,8 @@ from ..sequences import *
 from .substrates import marts_substrate_class
 
 # %% auto #0
-__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'main_type', 'drop_duplicate_sequences',
-           'finish_enzymes', 'load_marts', 'load_proteins', 'example_enzymes']
+__all__ = ['MARTS_REQUIRED', 'ENZYME_COLUMNS', 'PROBLEM_COLUMNS', 'normalize_name', 'main_type', 'join_values', 'first_value',
+           'drop_duplicate_sequences', 'finish_enzymes', 'load_marts', 'load_proteins', 'example_enzymes']
 
 # %% ../../nbs/20_tps_data.ipynb #e02e2b6d
 _DASHES = re.compile('[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]')
@@ -42,14 +42,20 @@ def main_type(types:list)->str:
     c = Counter(types); top = max(c.values())
     return next(t for t in types if c[t]==top)   # first listed among the most frequent
 
+def join_values(vs)->str:
+    "The distinct non-empty values of `vs`, sorted and joined by ';' (one enzyme's reactions -> one cell)"
+    return ';'.join(sorted({v for v in vs if v}))
+
+def first_value(g:pd.DataFrame, col:str)->str:
+    "The first non-empty value of column `col` of `g` ('' when there is none or no such column)"
+    return next((v for v in g[col] if v), '') if col in g else ''
+
 def _merge(g:pd.DataFrame, file)->dict:
-    first = lambda c: next((v for v in g[c] if v), '') if c in g else ''
-    join = lambda vs: ';'.join(sorted({v for v in vs if v}))
     types = [t for t in g.Type if t]
     return {'id': g.Enzyme_marts_ID.iat[0], 'sequence': g.sequence.iat[0], 'kingdom': g.Kingdom.iat[0],
-            'products': join(g['product']), 'substrates': join(g['substrate']), 'substrate_classes': join(g['substrate_class']),
-            'type': main_type(types) if types else None, 'types': join(types), 'n_reactions': len(g),
-            **{v: first(k) for k,v in _OPTIONAL.items()}, 'source_file': str(file), 'source_row': int(g.source_row.min())}
+            'products': join_values(g['product']), 'substrates': join_values(g['substrate']), 'substrate_classes': join_values(g['substrate_class']),
+            'type': main_type(types) if types else None, 'types': join_values(types), 'n_reactions': len(g),
+            **{v: first_value(g, k) for k,v in _OPTIONAL.items()}, 'source_file': str(file), 'source_row': int(g.source_row.min())}
 
 # %% ../../nbs/20_tps_data.ipynb #6940ead8
 def _read_marts(path:Path)->pd.DataFrame:

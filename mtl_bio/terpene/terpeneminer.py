@@ -9,7 +9,7 @@ import numpy as np, pandas as pd
 from ..core import *
 from ..sequences import clean_proteins, protein_problems, format_problems
 from ..data import cv_folds
-from .data import ENZYME_COLUMNS, PROBLEM_COLUMNS, normalize_name, load_marts, MARTS_REQUIRED, finish_enzymes, main_type
+from .data import ENZYME_COLUMNS, PROBLEM_COLUMNS, normalize_name, load_marts, MARTS_REQUIRED, finish_enzymes, main_type, join_values, first_value
 from .substrates import smiles_substrate_class
 
 # %% auto #0
@@ -51,13 +51,12 @@ def _tm_problems(d:pd.DataFrame, path:Path)->list:
 
 # %% ../../nbs/20b_tps_terpeneminer.ipynb #729863e5
 def _tm_enzyme(g:pd.DataFrame, path)->dict:
-    join = lambda vs: ';'.join(sorted({v for v in vs if v}))
     types = [t for t in g.type if t]
-    return {'id': g.id.iat[0], 'sequence': g.sequence.iat[0], 'kingdom': g.kingdom.iat[0], 'products': join(g['product']),
-            'substrates': join(g.substrate), 'substrate_classes': join(g.substrate_class),
-            'type': main_type(types) if types else None, 'types': join(types),
-            'n_reactions': len(g), 'uniprot': g.id.iat[0], 'name': next((v for v in g.get('Name', []) if v), ''),
-            'species': next((v for v in g.get('Species', []) if v), ''), 'source_file': str(path), 'source_row': int(g.source_row.min())}
+    return {'id': g.id.iat[0], 'sequence': g.sequence.iat[0], 'kingdom': g.kingdom.iat[0], 'products': join_values(g['product']),
+            'substrates': join_values(g.substrate), 'substrate_classes': join_values(g.substrate_class),
+            'type': main_type(types) if types else None, 'types': join_values(types),
+            'n_reactions': len(g), 'uniprot': g.id.iat[0], 'name': first_value(g, 'Name'),
+            'species': first_value(g, 'Species'), 'source_file': str(path), 'source_row': int(g.source_row.min())}
 
 # %% ../../nbs/20b_tps_terpeneminer.ipynb #7ee26a4e
 def load_terpeneminer(path, # TerpeneMiner's reactions table (CSV)
