@@ -5,9 +5,9 @@ featurizer, encoder, trunk, budget and early-stopping rule, on the same split), 
 row prints each task's headline metric on the run's first-reported part (test, else out-of-fold) beside the single-task models',
 Δm (see nbs/05_metrics.ipynb) against those same single-task models, and the wall time.
 
-    python bench/mtl_gain.py [--pipelines dna,drugseq,tps,text] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain]
+    python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain]
 
-Data (../shared/data, see its README): jores2024_starr (sequences: class + three signals), scanpy's PBMC set (DRUG-seq roles:
+Data (../shared/data, see its README): jores2024_starr (sequences: class + three signals; fragment combinations: category + dark and light), scanpy's PBMC set (DRUG-seq roles:
 three scores, the label, the activation scalar), marts_db (terpene synthases: products + type, internal folds), tweeteval
 (four sentence tasks, frozen MiniLM embeddings). A pipeline whose data or extra is missing is skipped, saying why.
 """
@@ -30,6 +30,18 @@ def _dna(out, method, single, epochs):
     signals = ['ZT8', 'ZT20', 'ZT32']
     df, _ = load_sequences(path, signal_cols=signals, on_invalid='drop')
     cfg = {'signals': signals, 'thresholds': 'quantile', 'baselines': False, 'split': {'method': 'stratified', 'group_col': 'sequence'}, 'model': model,
+           'train': {'quiet': True, 'weighting': weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    return train_dna(df, cfg, out, overwrite=True, source=path).metrics
+
+def _dna_fragments(out, method, single, epochs):
+    "The synthetic enhancers of 1-3 fragments: the authors' category (class) and the dark and light strengths (signals), two tasks"
+    weighting, model = _weighting(method)
+    from mtl_bio.dna.load import load_sequences
+    from mtl_bio.dna.train import train_dna
+    path = SHARED/'jores2024_starr'/'fragment_combinations.csv'
+    if not path.exists(): raise FileNotFoundError(path)
+    df, _ = load_sequences(path, signal_cols=['dark', 'light'], on_invalid='drop')
+    cfg = {'signals': ['dark', 'light'], 'class_col': 'category', 'baselines': False, 'model': model,
            'train': {'quiet': True, 'weighting': weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_dna(df, cfg, out, overwrite=True, source=path).metrics
 
@@ -63,7 +75,7 @@ def _text(out, method, single, epochs):
            'train': {'quiet': True, 'weighting': weighting, 'single_task': single, 'baseline': False, **({'epochs': epochs} if epochs else {})}}
     return train_text(None, cfg, out, overwrite=True).metrics
 
-PIPELINES = {'dna': _dna, 'drugseq': _drugseq, 'tps': _tps, 'text': _text}
+PIPELINES = {'dna': _dna, 'dna_fragments': _dna_fragments, 'drugseq': _drugseq, 'tps': _tps, 'text': _text}
 
 def rows(pipeline:str, weighting:str, metrics:dict, single:dict, secs:float)->dict:
     "One table row: each task's headline metric (multi-task, and the single-task model's), Δm against the same single-task models, seconds"
@@ -80,7 +92,7 @@ def rows(pipeline:str, weighting:str, metrics:dict, single:dict, secs:float)->di
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--pipelines', default='dna,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo,heads')
+    ap.add_argument('--pipelines', default='dna,dna_fragments,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo,heads')
     ap.add_argument('--epochs', type=int, default=None, help="training epochs (default: each pipeline's)"); ap.add_argument('--out', default='runs/bench_mtl_gain')
     a = ap.parse_args()
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)

@@ -23,7 +23,7 @@ DEFAULTS = {
     'data': {'path': None, 'sep': None},
     'features': {'name': 'columns'},
     'tasks': None,
-    'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None, 'internal_folds': None},
+    'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None, 'internal_folds': None, 'test_groups': None},
     'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None, 'members': 1},
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
               'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
@@ -40,7 +40,8 @@ Fraction = Annotated[float, Field(ge=0, lt=1)]   # a share of rows, a dropout pr
 REFIT = ('train+valid', 'all')   # train.refit: after evaluation, refit on the training and validation rows, or on every row
 RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pydantic, lax mode)
     'split': {'method': Literal[SPLIT_METHODS], 'valid_pct': Fraction, 'test_pct': Fraction, 'seed': Seed,
-              'group_col': Optional[str], 'internal_folds': Optional[Annotated[int, Field(ge=2)]]},
+              'group_col': Optional[str], 'internal_folds': Optional[Annotated[int, Field(ge=2)]],
+              'test_groups': Optional[Union[str, list[str]]]},
     'model': {'sizes': list[PosInt], 'ps': Union[Fraction, list[Fraction]], 'bn': bool, 'act': str, 'head_hidden': Optional[Union[PosInt, list[PosInt]]],
               'head_p': Fraction, 'encoder': Optional[dict], 'members': PosInt},
     'train': {'epochs': PosInt, 'lr': Positive, 'bs': PosInt, 'wd': NonNegative, 'patience': Optional[PosInt],

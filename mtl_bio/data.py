@@ -12,9 +12,10 @@ from .core import *
 from .tasks import *
 
 # %% auto #0
-__all__ = ['PARTS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level', 'iterative_assign',
-           'split_stratified', 'split_multilabel', 'split_grouped', 'make_split', 'cv_folds', 'save_split',
-           'load_split', 'LazyRows', 'LengthRows', 'MultiTaskDataset', 'LengthSortedDL', 'mtl_dataloaders']
+__all__ = ['PARTS', 'CONTAINS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level',
+           'iterative_assign', 'split_stratified', 'split_multilabel', 'split_grouped', 'row_groups', 'split_heldout',
+           'split_name', 'make_split', 'cv_folds', 'save_split', 'load_split', 'LazyRows', 'LengthRows',
+           'MultiTaskDataset', 'LengthSortedDL', 'mtl_dataloaders']
 
 # %% ../nbs/02_data.ipynb #c44c0105
 def synthetic_multitask(n_rows:int=4000, # Number of rows
@@ -157,8 +158,62 @@ def split_grouped(groups, # Group per row (for example a sequence, or an enzyme 
     "Random split of whole groups: no group straddles two parts."
     return _as_split(_grouped(lambda y,f,r: _cut(len(y), f, r), groups, np.zeros(len(groups)), _fracs(valid_pct, test_pct), np.random.default_rng(seed)))
 
+# %% ../nbs/02_data.ipynb #f72c5f01
+CONTAINS = 'contains:'   # group_col prefix: a row belongs to every group named in the listed columns
+
+def row_groups(df:pd.DataFrame, # The table
+               group_col:str, # A column; or 'contains:c1,c2,...', each row's set of the values in those columns
+               file=None, # Where the table came from, for messages
+              ):
+    "Each row's group (an array), or with the contains: prefix each row's set of groups (a list of frozensets; empty cells ignored)"
+    if not str(group_col).startswith(CONTAINS):
+        check_columns(df, [group_col], file)
+        miss = df[group_col].isna().to_numpy()
+        if miss.any(): raise input_error("missing group value", file=file, column=group_col, row=df.index[int(np.flatnonzero(miss)[0])])
+        return df[group_col].to_numpy()
+    cols = [c.strip() for c in group_col[len(CONTAINS):].split(',') if c.strip()]
+    if not cols: raise input_error(f"{group_col!r} names no columns; write contains:col1,col2", column='split.group_col')
+    check_columns(df, cols, file)
+    vals = df[cols].to_numpy(dtype=object)
+    return [frozenset(str(v).strip() for v in r if not is_missing(v) and str(v).strip()) for r in vals]
+
+# %% ../nbs/02_data.ipynb #e19e0a24
+def _test_groups(test_groups)->list:
+    "test_groups as a list of names or patterns: a comma-separated string, or a list"
+    if test_groups is None: return []
+    if isinstance(test_groups, str): return [g.strip() for g in test_groups.split(',') if g.strip()]
+    return [str(g).strip() for g in test_groups]
+
+def split_heldout(groups, # Group per row, or a set of groups per row (row_groups with contains:)
+                  test_groups, # The held-out groups: names or shell patterns ('AB80_*'), a list or a comma-separated string
+                  valid_pct:float=0.1, # Share of the other rows drawn at random for validation
+                  seed:int=42)->dict:
+    "Every row that is (or contains) a held-out group is a test row; valid_pct of the others, at random, validate; the rest train."
+    import fnmatch
+    sets = [g if isinstance(g, frozenset) else frozenset([str(g)]) for g in groups]
+    known = sorted(set().union(*sets)) if sets else []
+    pats = _test_groups(test_groups)
+    if not pats: raise input_error(f"a heldout split needs the group(s) to hold out; the groups are {known[:12]}{' ...' if len(known) > 12 else ''}", column='split.test_groups')
+    for p in pats:
+        if not fnmatch.filter(known, p): raise input_error(f"{p!r} matches no group; the groups are {known[:12]}{' ...' if len(known) > 12 else ''}", column='split.test_groups')
+    held = {g for p in pats for g in fnmatch.filter(known, p)}
+    test = np.array([bool(s & held) for s in sets], dtype=bool)
+    rest = np.flatnonzero(~test)
+    if not len(rest): raise input_error(f"holding out {sorted(held)} leaves no row to train on", column='split.test_groups')
+    rest = rest[np.random.default_rng(seed).permutation(len(rest))]
+    n_valid = int(round(valid_pct*len(rest)))
+    return {'train': np.sort(rest[n_valid:]), 'valid': np.sort(rest[:n_valid]), 'test': np.flatnonzero(test)}
+
+# %% ../nbs/02_data.ipynb #9585f8a2
+def split_name(method:str, # One of SPLIT_METHODS, or 'given'
+               group_col:str=None, test_groups=None)->str:
+    "How a split is named in printed metrics and model cards; a heldout split says what it held out ('heldout species=Zm')"
+    if method!='heldout': return method
+    col = group_col[len(CONTAINS):] if str(group_col).startswith(CONTAINS) else group_col
+    return f"heldout {'a construct containing ' if str(group_col).startswith(CONTAINS) else ''}{col}={'|'.join(_test_groups(test_groups))}"
+
 # %% ../nbs/02_data.ipynb #558c2523
-SPLIT_METHODS = ('random', 'stratified', 'multilabel', 'grouped')
+SPLIT_METHODS = ('random', 'stratified', 'multilabel', 'grouped', 'heldout')
 
 # %% ../nbs/02_data.ipynb #852b3c0b
 def _class_matrix(t, y)->np.ndarray:
@@ -173,16 +228,17 @@ def make_split(df:pd.DataFrame, # The table, with targets already checked
                tasks:list, # Tasks; every multiclass and binary task (stratified) or the first multilabel task (multilabel) stratifies
                method:str='random', # One of SPLIT_METHODS
                valid_pct:float=0.1, test_pct:float=0.1, seed:int=42,
-               group_col:str=None, # Column of groups kept whole (required for 'grouped', optional otherwise)
+               group_col:str=None, # Column of groups kept whole (required for 'grouped' and 'heldout', optional otherwise); 'contains:c1,c2' with 'heldout' (see row_groups)
                file=None, # Where the table came from, for messages
+               *, test_groups=None, # With 'heldout': the groups held out as the test part (see split_heldout)
               )->dict:
     "Split `df`'s rows by `method`, reproducibly from `seed`."
     if method not in SPLIT_METHODS: raise input_error(f"unknown split method {method!r}; use one of {SPLIT_METHODS}", column='split.method')
-    groups = None
-    if group_col is not None:
-        check_columns(df, [group_col], file)
-        if df[group_col].isna().any(): raise input_error("missing group value", file=file, column=group_col, row=df.index[int(np.flatnonzero(df[group_col].isna())[0])])
-        groups = df[group_col].to_numpy()
+    groups = None if group_col is None else row_groups(df, group_col, file)
+    if method=='heldout':
+        if groups is None: raise input_error("a heldout split needs group_col, the column of the groups to hold out", column='split.group_col')
+        return split_heldout(groups, test_groups, valid_pct, seed)
+    if isinstance(groups, list): raise input_error(f"a {CONTAINS} grouping goes with split method heldout (a construct belongs to several groups, so no part keeps them whole)", column='split.group_col')
     if method=='grouped':
         if groups is None: raise input_error("a grouped split needs group_col", column='split.group_col')
         return split_grouped(groups, valid_pct, test_pct, seed)

@@ -128,13 +128,14 @@ def _check_variety(tasks:list, ys:list, split:dict, source)->None:
 # %% ../nbs/08e_runs.ipynb #dec09ba7
 def _split_rows(df:pd.DataFrame, tasks:list, sp:dict, split:dict, source)->tuple:
     "The split (given, or made per the split section) and its method's name; with internal folds the validation rows join the training rows; too few rows is an error"
-    method = sp['method'] if split is None else 'given'
-    if split is None: split = make_split(df, tasks, sp['method'], valid_pct=0. if sp['internal_folds'] else sp['valid_pct'], test_pct=sp['test_pct'], seed=sp['seed'], group_col=sp['group_col'], file=source)
+    method = split_name(sp['method'], sp['group_col'], sp.get('test_groups')) if split is None else 'given'
+    if split is None: split = make_split(df, tasks, sp['method'], valid_pct=0. if sp['internal_folds'] else sp['valid_pct'], test_pct=sp['test_pct'], seed=sp['seed'],
+                                         group_col=sp['group_col'], file=source, test_groups=sp.get('test_groups'))
     if sp['internal_folds']:
         split = {'train': np.sort(np.concatenate([split['train'], split['valid']])).astype(int), 'valid': np.array([], dtype=int), 'test': np.asarray(split['test'], dtype=int)}
         if len(split['train']) < 2*sp['internal_folds']: raise input_error(f"only {len(split['train'])} training rows: too few for {sp['internal_folds']} internal folds", file=source)
     elif len(split['train'])==0 or len(split['valid'])==0:
-        why = (f"{df[sp['group_col']].nunique()} groups of {sp['group_col']!r}, kept whole: raise split.valid_pct, or use smaller groups" if sp['group_col'] and method!='given' else f"only {len(df)} rows: too few")
+        why = (f"{df[sp['group_col']].nunique()} groups of {sp['group_col']!r}, kept whole: raise split.valid_pct, or use smaller groups" if sp['group_col'] in df and method!='given' else f"only {len(df)} rows: too few")
         raise input_error(f"the split has {len(split['train'])} training and {len(split['valid'])} validation rows ({why})", file=source)
     return split, method
 

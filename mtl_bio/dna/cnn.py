@@ -14,7 +14,7 @@ from typing import Literal
 
 # %% auto #0
 __all__ = ['PAD', 'RC_MODES', 'onehot_codes', 'codes_to_onehot', 'reverse_complement_codes', 'OneHotFeaturizer', 'MaskedSE',
-           'ResBlock', 'masked_pool', 'SeqCNN']
+           'ResBlock', 'masked_pool', 'binned_mean', 'SeqCNN']
 
 # %% ../../nbs/13a_dna_cnn.ipynb #0266210f
 PAD = -1   # code of a padding position, after the end of a shorter sequence
@@ -116,6 +116,18 @@ def masked_pool(x, m, k:int=2):
     m = F.max_pool1d(m, k, ceil_mode=True)
     return x.masked_fill(m==0, 0.), m
 
+# %% ../../nbs/13a_dna_cnn.ipynb #8f8a670e
+def binned_mean(x, # (batch, channels, length), zero at padding
+                m, # (batch, 1, length) mask of valid positions
+                n:int=8, # Bins per sequence
+               )->torch.Tensor:
+    "(batch, channels * n): the mean of x over each of n equal stretches of every sequence's valid positions, start to end"
+    L = m.sum(2, keepdim=True).clamp(min=1)   # (batch, 1, 1)
+    pos = torch.arange(x.shape[2], device=x.device).view(1, 1, -1)
+    b = (pos * n / L).floor().clamp(max=n-1).long()   # each position's bin
+    w = F.one_hot(b.squeeze(1), n).float() * m.transpose(1, 2)   # (batch, length, n), padding weighs 0
+    return (torch.bmm(x, w) / w.sum(1, keepdim=True).clamp(min=1)).flatten(1)
+
 # %% ../../nbs/13a_dna_cnn.ipynb #307d6c55
 RC_MODES = ('augment', 'average', 'none')
 
@@ -123,7 +135,7 @@ RC_MODES = ('augment', 'average', 'none')
 class SeqCNN(nn.Module):
     "One-hot codes -> wide convolution -> residual SE blocks with max-pooling -> mean, max and sum over valid positions."
     types = {'channels': PosInt, 'stem_kernel': PosInt, 'blocks': PosInt, 'kernel': PosInt, 'se': bool, 'p': Fraction,
-             'rc': Literal[RC_MODES], 'pool': str}   # model.encoder options, checked by make_encoder
+             'rc': Literal[RC_MODES], 'pool': str, 'bins': PosInt}   # model.encoder options, checked by make_encoder
     def __init__(self, channels:int=64, # Filters of every convolution
                  stem_kernel:int=11, # Width of the first convolution (motif detectors)
                  blocks:int=3, # Residual blocks; a max-pool by 2 between consecutive blocks
@@ -131,14 +143,15 @@ class SeqCNN(nn.Module):
                  se:bool=True, # Squeeze-and-excitation in each block
                  p:float=0., # Dropout inside the blocks
                  rc:str='none', # Reverse strand: 'none', 'augment' or 'average' (see above)
-                 pool:str='mean,max,sum', # Pooling over valid positions, comma-separated: mean, max, sum (sum counts occurrences, so lengths matter)
+                 pool:str='mean,max,sum', # Pooling over valid positions, comma-separated: mean, max, sum (sum counts occurrences, so lengths matter), bins (the mean of each of `bins` stretches, start to end: where a motif sits)
+                 bins:int=8, # Stretches per sequence of the bins pooling
                 ):
         super().__init__()
         if rc not in RC_MODES: raise MtlBioError(f"unknown rc mode {rc!r}; use one of {RC_MODES}")
         self.pool = [x.strip() for x in pool.split(',')]
-        bad = set(self.pool) - {'mean', 'max', 'sum'}
-        if bad or not self.pool: raise MtlBioError(f"unknown pooling {sorted(bad)}; use mean, max and/or sum")
-        self.rc, self.n_out = rc, len(self.pool)*channels
+        bad = set(self.pool) - {'mean', 'max', 'sum', 'bins'}
+        if bad or not self.pool: raise MtlBioError(f"unknown pooling {sorted(bad)}; use mean, max, sum and/or bins")
+        self.rc, self.bins, self.n_out = rc, bins, sum(bins if p=='bins' else 1 for p in self.pool)*channels
         self.stem = nn.Sequential(nn.Conv1d(4, channels, stem_kernel, padding=stem_kernel//2, bias=False), nn.BatchNorm1d(channels))
         self.blocks = nn.ModuleList([ResBlock(channels, kernel, se, p) for _ in range(blocks)])
     def features(self, codes):
@@ -151,6 +164,7 @@ class SeqCNN(nn.Module):
         pooled = {'sum': x.sum(2) / 16}   # a typical count scale, so BatchNorm starts near its range
         pooled['mean'] = x.sum(2) / m.sum(2).clamp(min=1)
         pooled['max'] = x.masked_fill(m==0, float('-inf')).amax(2).clamp(min=-1e4)
+        if 'bins' in self.pool: pooled['bins'] = binned_mean(x, m, self.bins)
         return torch.cat([pooled[p] for p in self.pool], 1)
     def forward(self, codes):
         codes = codes.long()

@@ -22,21 +22,38 @@ def thresholds_line(meta:dict)->str:
     what = "the training rows' quartiles" if meta.get('thresholds_kind')=='quantile' else 'fixed'
     return f"thresholds ({what}): " + '; '.join(f"{s} {', '.join(f'{x:.3g}' for x in t)}" for s,t in meta['thresholds'].items())
 
+# %% ../../nbs/16_dna_commands.ipynb #285c96ba
+def _training_rows(data:list, assays:bool, *, sequence_col, signals, id_col, fasta, sheet, on_invalid)->tuple:
+    "The rows dna-train trains on: (table, dropped rows, signal columns); with assays, one file per assay merged by sequence"
+    from mtl_bio.dna.predict import read_inputs
+    from mtl_bio.dna.assays import read_assays
+    if not assays:
+        df, dropped = read_inputs(data, sequence_col, signals, id_col, fasta, sheet, on_invalid)
+        return df, dropped, signals
+    if fasta: raise input_error("--assays reads tables (one per assay), not --fasta", column='assays')
+    sheet = int(sheet) if str(sheet).isdigit() else sheet
+    df, cols, dropped = read_assays(data, signals, sequence_col=sequence_col, id_col=id_col, sheet=sheet, on_invalid=on_invalid)
+    print(f"{len(df):,} distinct sequences from {len(data)} assays; signal columns: {', '.join(cols)}")
+    return df, dropped, cols
+
 # %% ../../nbs/16_dna_commands.ipynb #93c37bb2
 @call_parse
 def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them, with sequences and signals
                   out:str=None, # Output folder of the run; default runs/<first data name>
                   fasta:str=None, # FASTA file of the sequences; the tables then hold the signals, joined by --id_col (default: sequences are in the tables)
                   sequence_col:str='sequence', # Column of sequences
-                  signals:str='Signal-1,Signal-2,Signal-3', # The three signal columns, comma-separated
+                  signals:str='Signal-1,Signal-2,Signal-3', # The signal columns, comma-separated: one or more (three give the class rules A-D)
+                  class_col:str=None, # Column of classes to predict beside the signals (category, say); none: no class (default: the class rules with three signals, else none)
+                  assays:bool=False, # Each data file is one assay, named after the file: rows joined by sequence, a signal that several files hold becomes <file>_<signal>, unmeasured values masked
                   id_col:str=None, # Column of ids, required with --fasta (default: ids are <file>:<row>)
                   sheet:str='0', # Excel sheet name or number
                   on_invalid:Literal[ON_INVALID]='raise', # raise: stop at bad rows; drop: drop them, listed in dropped_rows.csv
                   config:str=None, # YAML/JSON with dna_config settings: design, thresholds, features, split, model, train (default: the pipeline's defaults)
                   design:Literal[DESIGNS]=None, # cnn: convolutions on one-hot sequences; original: k-mer Word2Vec; kmer_counts: 4-6-mer counts (default cnn)
                   thresholds:str=None, # 'quantile': each signal's quartiles over the training rows (default: the fixed thresholds of the config, or 0.5/1/1.5 and 0.1/0.25/0.5)
-                  group_col:str=None, # Column whose groups stay in one part of the split, or several joined by commas, e.g. enhancer,segment (default: sequence, so identical sequences stay together)
-                  split:Literal[SPLITS]=None, # stratified: by class; grouped: whole groups of --group_col; random (default stratified)
+                  group_col:str=None, # Column whose groups stay in one part of the split, or several joined by commas, e.g. enhancer,segment; with --split heldout also contains:col1,col2 (a row holds each group named in those columns) (default: sequence, so identical sequences stay together)
+                  split:Literal[SPLITS]=None, # stratified: by class; grouped: whole groups of --group_col; random; heldout: the --test_groups as test rows (default stratified with a class, else random)
+                  test_groups:str=None, # With --split heldout: the groups of --group_col held out as test rows, comma-separated names or patterns (Zm; AB80_*); required with heldout (default: none)
                   refit:Literal[REFITS]=None, # After evaluation, save a model refitted on train+valid rows, or all rows; none: save the evaluated model (default train+valid for cnn, none otherwise)
                   no_baselines:bool=False, # Skip ridge and logistic regression on k-mer counts (default: fit and score them)
                   k:int=None, # k-mer length of --design original (default 3)
@@ -50,14 +67,13 @@ def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them
                   quiet:bool=False, # No progress bars
                   single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
                  ):
-    "Train the sequence pipeline (a CNN on one-hot sequences, or the k-mer Word2Vec design -> class A-D and three signals) on your spreadsheets, next to k-mer baselines."
+    "Train the sequence pipeline (a CNN on one-hot sequences, or the k-mer Word2Vec design -> a class and one or more signals) on your spreadsheets, next to k-mer baselines."
     from mtl_bio.runs import format_metrics
     from mtl_bio.dna.train import train_dna
-    from mtl_bio.dna.predict import read_inputs
     cfg = load_config(config) if config else {}
     sig = _split_list(signals)
-    if len(sig)!=3: raise input_error(f"--signals needs three column names, got {sig}", column='signals')
-    cfg['signals'] = sig
+    if not sig: raise input_error("--signals needs one or more column names", column='signals')
+    if class_col: cfg['class_col'] = class_col
     w2v = {'--k': k, '--vector_size': vector_size, '--w2v_epochs': w2v_epochs, '--pretrained': pretrained}
     if design: cfg['design'] = design
     if cfg.get('design', 'cnn')!='original' and any(v is not None for v in w2v.values()):
@@ -67,16 +83,18 @@ def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them
     override_config(cfg, [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),
                           ('features', 'epochs', w2v_epochs), ('features', 'pretrained', pretrained), ('train', 'epochs', epochs),
                           ('train', 'lr', lr), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None),
-                          ('split', 'group_col', group_col), ('split', 'method', split), ('train', 'refit', refit),
+                          ('split', 'group_col', group_col), ('split', 'method', split), ('split', 'test_groups', test_groups), ('train', 'refit', refit),
                           ('eval', 'single_task', True if single_task else None)])
     if cfg.get('train', {}).get('refit')=='none': cfg['train']['refit'] = None
     data = list(data) if isinstance(data, (list, tuple)) else [data]
     out = out or str(Path('runs')/Path(data[0]).stem)
     check_out_dir(out, overwrite)
-    df, dropped = read_inputs(data, sequence_col, sig, id_col, fasta, sheet, on_invalid)
+    df, dropped, cfg['signals'] = _training_rows(data, assays, sequence_col=sequence_col, signals=sig, id_col=id_col, fasta=fasta, sheet=sheet, on_invalid=on_invalid)
     if len(dropped): print(f"dropped {len(dropped)} problem row(s); listed in {Path(out)/'dropped_rows.csv'}")
     res = train_dna(df, cfg, out, dropped=dropped, overwrite=overwrite, source=data[0] if len(data)==1 else None, config_source=config)
-    print(format_metrics(res.metrics)); print(thresholds_line(res.predictor.meta)); print(f"run folder: {out}")
+    print(format_metrics(res.metrics))
+    if res.predictor.meta.get('thresholds'): print(thresholds_line(res.predictor.meta))
+    print(f"run folder: {out}")
     return res
 
 # %% ../../nbs/16_dna_commands.ipynb #13d3a9a8
@@ -90,7 +108,7 @@ def dna_predict_cli(run:str, # Run folder of dna-train (or its model.pt)
                     on_invalid:Literal[ON_INVALID]='raise', # raise: stop at invalid sequences; drop: predict the others, list the invalid ones in <out>.invalid.csv
                     overwrite:bool=False, # Replace an existing output file
                    ):
-    "Predict class, class probabilities and the three signals of new sequences with a trained sequence run."
+    "Predict the signals (and the class, with its probabilities, when the run has one) of new sequences with a trained sequence run."
     from mtl_bio.dna.predict import read_inputs, dna_predictor, predict_dna
     out, report = prediction_files(out, overwrite)
     pred = dna_predictor(run)

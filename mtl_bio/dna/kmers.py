@@ -68,11 +68,10 @@ def ridge_signals(X, # k-mer counts of every row
     folds = np.random.default_rng(seed).permutation(len(rows)) % n_folds
     err = np.zeros((len(alphas), Y.shape[1]))
     for f in range(n_folds):
-        tr, va = rows[folds!=f], rows[folds==f]
-        tr = tr[~np.isnan(Y[tr]).any(1)]
-        for a,alpha in enumerate(alphas):
-            p = Ridge(alpha=alpha, solver='lsqr').fit(X[tr], Y[tr]).predict(X[va]).reshape(len(va), -1)
-            err[a] += np.nansum((p - Y[va])**2, 0)
+        for j in range(Y.shape[1]):   # each signal on the rows where it is known (assays measured on different rows)
+            tr, va = rows[(folds!=f) & ~np.isnan(Y[rows, j])], rows[(folds==f) & ~np.isnan(Y[rows, j])]
+            for a,alpha in enumerate(alphas):
+                err[a, j] += np.sum((Ridge(alpha=alpha, solver='lsqr').fit(X[tr], Y[tr, j]).predict(X[va]) - Y[va, j])**2)
     out = np.zeros(Y.shape, np.float32)
     for j in range(Y.shape[1]):
         r = rows[~np.isnan(Y[rows, j])]

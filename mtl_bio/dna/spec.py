@@ -11,11 +11,11 @@ __all__ = ['DESIGNS', 'SPLITS', 'REFITS', 'pipeline']
 
 # %% ../../nbs/10_dna_spec.ipynb #0315c035
 DESIGNS = ('cnn', 'original', 'kmer_counts')   # dna-train --design: convolutions on one-hot sequences; k-mer Word2Vec (the original design); 4-6-mer counts
-SPLITS = ('stratified', 'grouped', 'random')   # dna-train --split: by class; whole groups of --group_col; random
+SPLITS = ('stratified', 'grouped', 'random', 'heldout')   # dna-train --split: by class; whole groups of --group_col; random; the --test_groups of --group_col as the test rows
 REFITS = ('train+valid', 'all', 'none')   # dna-train --refit: the saved model refitted on train+valid rows, or on all rows, or the evaluated one
 
 # %% ../../nbs/10_dna_spec.ipynb #6e490ab0
-pipeline = Pipeline('dna', 'Sequences with three signals (DNA/RNA)',
+pipeline = Pipeline('dna', 'Sequences with signals (DNA/RNA)',
     commands={
     'dna-train': 'mtl_bio.dna.commands:dna_train_cli',
     'dna-predict': 'mtl_bio.dna.commands:dna_predict_cli',

@@ -18,23 +18,24 @@ from .labels import *
 from .embed import KmerW2VFeaturizer
 from .cnn import OneHotFeaturizer, SeqCNN
 from .kmers import KmerCountFeaturizer, kmer_baselines
-from ..data import make_split
+from ..data import make_split, split_name, CONTAINS
 from ..tasks import Task
 
 # %% auto #0
 __all__ = ['DNA_DEFAULTS', 'DNA_DESIGNS', 'DNA_KEYS', 'DNA_TYPES', 'dna_tasks', 'dna_config', 'DnaFiles', 'group_column',
-           'quantile_split', 'train_dna']
+           'quantile_split', 'rule_classes', 'column_classes', 'SmallDataBatches', 'train_dna']
 
 # %% ../../nbs/14_dna_train.ipynb #8296b015
-def dna_tasks(signals:list=SIGNALS, # The three signal columns
+def dna_tasks(signals:list=SIGNALS, # The signal columns, one or more
               label_smoothing:float=0.1,
               class_weights='balanced', # 'balanced' (inverse class frequency in the training rows), a list, or None
+              *, classes=CLASSES, # The class names; None: learnt from the class column's rows; (): no class task
              )->list:
-    "The two task specs: `class` (A-D, cross-entropy) and `signals` (regression, MSE)."
+    "The task specs: `class` (cross-entropy, unless classes is empty) and `signals` (regression, MSE, one output per signal; a missing value is masked)."
     kw = {'label_smoothing': label_smoothing}
     if class_weights is not None: kw['class_weights'] = class_weights
-    return [{'name': 'class', 'kind': 'multiclass', 'classes': list(CLASSES), 'loss': 'ce', 'loss_kw': kw},
-            {'name': 'signals', 'kind': 'regression', 'columns': list(signals), 'loss': 'mse'}]
+    cls = [] if classes is not None and not len(classes) else [{'name': 'class', 'kind': 'multiclass', 'classes': None if classes is None else list(classes), 'loss': 'ce', 'loss_kw': kw}]
+    return cls + [{'name': 'signals', 'kind': 'regression', 'columns': list(signals), 'loss': 'mse'}]
 
 # %% ../../nbs/14_dna_train.ipynb #f850a72b
 DNA_DEFAULTS = {
@@ -54,29 +55,43 @@ DNA_DESIGNS = {
 }
 
 # %% ../../nbs/14_dna_train.ipynb #25e7399e
-DNA_KEYS = ('design', 'thresholds', 'signals', 'label_smoothing', 'class_weights', 'baselines')
-DNA_TYPES = {'design': str, 'label_smoothing': Fraction, 'baselines': bool, 'class_weights': Optional[Union[Literal['balanced'], list[NonNegative]]]}
+DNA_KEYS = ('design', 'thresholds', 'signals', 'class_col', 'label_smoothing', 'class_weights', 'baselines')
+DNA_TYPES = {'design': str, 'signals': list[str], 'class_col': Optional[str], 'label_smoothing': Fraction, 'baselines': bool, 'class_weights': Optional[Union[Literal['balanced'], list[NonNegative]]]}
 
 # %% ../../nbs/14_dna_train.ipynb #6e1eb88b
+def _class_mode(own:dict, signals:list, source)->tuple:
+    "Where the class comes from: ('rules', None) with three signals, ('column', name) for the user's column, (None, None) for no class task"
+    col = own.get('class_col')
+    if col is None: return ('rules', None) if len(signals)==3 else (None, None)
+    if col=='none': return None, None
+    if col=='rules':
+        if len(signals)!=3: raise input_error(f"the class rules need three signals, got {signals}; give class_col a column of classes, or none", file=source, column='class_col')
+        return 'rules', None
+    return 'column', col
+
 def dna_config(config:dict=None, # User settings: run-config sections (features, split, model, train, eval) and DNA_KEYS
                source=None, # The config file, for messages
               )->tuple:
-    "The complete run config and the pipeline settings (design, signals, thresholds, baselines)."
+    "The complete run config and the pipeline settings (design, signals, where the class comes from, thresholds, baselines)."
     config = copy.deepcopy(config or {})
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
     own = check_values({k: config.pop(k) for k in DNA_KEYS if k in config}, DNA_TYPES, source)
-    if 'tasks' in config: raise input_error("the sequence pipeline's tasks are fixed (class and signals); set signals, thresholds, label_smoothing or class_weights instead", file=source, column='tasks')
+    if 'tasks' in config: raise input_error("the sequence pipeline's tasks are fixed (class and signals); set signals, class_col, thresholds, label_smoothing or class_weights instead", file=source, column='tasks')
     design = own.get('design', 'cnn')
     if design not in DNA_DESIGNS: raise input_error(f"unknown design {design!r}; use one of {sorted(DNA_DESIGNS)}", file=source, column='design')
     signals = list(own.get('signals', SIGNALS))
-    if len(signals)!=3: raise input_error(f"the sequence pipeline needs three signals, got {signals}", file=source, column='signals')
-    cfg = merge_config(merge_config(DNA_DEFAULTS, DNA_DESIGNS[design]), config)
-    cfg['tasks'] = dna_tasks(signals, own.get('label_smoothing', 0.1), own.get('class_weights', 'balanced'))
-    cfg = run_config(cfg, source)
+    if not signals or len(set(signals))!=len(signals): raise input_error(f"signals must name one or more different columns, got {signals}", file=source, column='signals')
+    mode, col = _class_mode(own, signals, source)
     th = own.get('thresholds')
+    if th is not None and mode!='rules': raise input_error("thresholds set the class rules of three signals; this run has none (class_col)", file=source, column='thresholds')
     if isinstance(th, str) and th!='quantile': raise input_error(f"thresholds must be 'quantile' or numbers per signal, not {th!r}", file=source, column='thresholds')
-    return cfg, {'design': design, 'signals': signals, 'thresholds': 'quantile' if th=='quantile' else resolve_thresholds(signals, th),
-                 'baselines': bool(own.get('baselines', True))}
+    defaults = DNA_DEFAULTS if mode else merge_config(DNA_DEFAULTS, {'split': {'method': 'random'}})   # no class to stratify on
+    cfg = merge_config(merge_config(defaults, DNA_DESIGNS[design]), config)
+    cfg['tasks'] = dna_tasks(signals, own.get('label_smoothing', 0.1), own.get('class_weights', 'balanced'), classes={'rules': CLASSES, 'column': None}.get(mode, ()))
+    cfg = run_config(cfg, source)
+    user_bs = isinstance(config.get('train'), dict) and config['train'].get('bs') is not None
+    return cfg, {'design': design, 'signals': signals, 'classes': mode, 'class_col': col, 'baselines': bool(own.get('baselines', True)), 'auto_bs': not user_bs,
+                 'thresholds': None if mode!='rules' else 'quantile' if th=='quantile' else resolve_thresholds(signals, th)}
 
 # %% ../../nbs/14_dna_train.ipynb #590a1c11
 def _signal_rows(m:dict, part:str)->list:
@@ -93,13 +108,13 @@ def _signal_rows(m:dict, part:str)->list:
 
 # %% ../../nbs/14_dna_train.ipynb #929e0f34
 class DnaFiles(RunCallback):
-    "The sequence run's own files after write (the labelled and classified tables, each part's rows and embeddings, per-class and per-signal metrics, the thresholds, the dropped rows), and its model card lines"
+    "The sequence run's own files after write (the labelled and classified tables, each part's rows and embeddings, per-class and per-signal metrics, the thresholds of the class rules, the dropped rows), and its model card lines"
     predict_command = 'mtl_bio dna-predict {run} NEW_SEQUENCES.xlsx --out predictions.csv'
     limits = ('Sequences much shorter or longer than the training ones, or from another assay or organism, are outside what these figures measured.',)
-    def __init__(self, signals:list, thresholds:dict, how:str, dropped:pd.DataFrame=None): self.signals, self.thresholds, self.how, self.dropped = signals, thresholds, how, dropped
+    def __init__(self, signals:list, thresholds:dict=None, how:str=None, dropped:pd.DataFrame=None): self.signals, self.thresholds, self.how, self.dropped = signals, thresholds, how, dropped
     def after_write(self, run):
         folder, df, split, X = run.folder, run.df, run.split, run.X
-        with atomic_write(folder/'labelled.csv') as f: df.drop(columns=['class']).to_csv(f, index=False)
+        with atomic_write(folder/'labelled.csv') as f: df.drop(columns=['class'], errors='ignore').to_csv(f, index=False)
         with atomic_write(folder/'classified.csv') as f: df.to_csv(f, index=False)
         for p in PARTS:
             with atomic_write(folder/f'{p}.csv') as f: df.iloc[split[p]].to_csv(f, index=False)
@@ -108,12 +123,12 @@ class DnaFiles(RunCallback):
         if self.dropped is not None:
             with atomic_write(folder/'dropped_rows.csv') as f: self.dropped.to_csv(f, index=False)
     def _metrics(self, folder, metrics:dict):
-        "Per-class and per-signal metrics of the scored part, and the thresholds"
+        "Per-class (when there is a class) and per-signal metrics of the scored part, and the thresholds of the class rules"
         part = 'test' if 'test' in metrics else 'valid'
-        pd.DataFrame(metrics[part]['class']['per_class']).to_csv(folder/'classification_report.csv', index=False)
+        if 'class' in metrics[part]: pd.DataFrame(metrics[part]['class']['per_class']).to_csv(folder/'classification_report.csv', index=False)
         pd.DataFrame(_signal_rows(metrics[part], part)).to_csv(folder/'signal_metrics.csv', index=False)
-        save_json({'signals': self.signals, 'thresholds': {k: list(v) for k,v in self.thresholds.items()}, 'kind': self.how,
-                   'convention': 'low: x < t1; middle: t1 <= x < t2; high: t2 <= x <= t3; very high: x > t3'}, folder/'thresholds.json')
+        if self.thresholds: save_json({'signals': self.signals, 'thresholds': {k: list(v) for k,v in self.thresholds.items()}, 'kind': self.how,
+                                       'convention': 'low: x < t1; middle: t1 <= x < t2; high: t2 <= x <= t3; very high: x > t3'}, folder/'thresholds.json')
 
 # %% ../../nbs/14_dna_train.ipynb #7620067a
 def group_column(df:pd.DataFrame, # The table
@@ -131,27 +146,19 @@ def quantile_split(df:pd.DataFrame, signals:list, sp:dict, file=None)->tuple:
     "With quantile thresholds: the split (stratified, when asked, on classes from all rows' quartiles), then thresholds from its training rows: (split, thresholds)"
     provisional = assign_classes(df, signals, quantile_thresholds(df, signals, file=file), file)
     t = Task('class', 'multiclass', classes=list(CLASSES))
-    split = make_split(provisional, [t], sp['method'], 0. if sp.get('internal_folds') else sp['valid_pct'], sp['test_pct'], sp['seed'], sp['group_col'], file)
+    split = make_split(provisional, [t], sp['method'], valid_pct=0. if sp.get('internal_folds') else sp['valid_pct'], test_pct=sp['test_pct'],
+                       seed=sp['seed'], group_col=sp['group_col'], file=file, test_groups=sp.get('test_groups'))
     return split, quantile_thresholds(df, signals, split['train'], file=file)
 
-# %% ../../nbs/14_dna_train.ipynb #16cf6c06
-def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three signals
-              config:dict=None, # See dna_config
-              out=None, # Output folder of the run
-              *, dropped:pd.DataFrame=None, # Rows dropped while loading (the problems of load_sequences), written to the run folder
-              overwrite:bool=False, # Replace an existing output folder
-              source=None, # Where the data came from, for messages
-              config_source=None, # The config file, for messages
-              split:dict=None, # A given split (part -> row positions); default: the config's split section
-             )->RunResult:
-    "Label, classify, train and evaluate next to the k-mer baselines; write a complete run folder."
-    config, out = legacy_order(config, out, 'train_dna')
-    cfg, dna = dna_config(config, config_source)
-    check_out_dir(out, overwrite)
-    seq_col, sp = cfg['features'].get('sequence_col', 'sequence'), cfg['split']
-    check_columns(df, [seq_col, *dna['signals']], source)
-    if sp['group_col']: df, sp['group_col'] = group_column(df, sp['group_col'], source)
-    how, method = ('quantile' if dna['thresholds']=='quantile' else 'fixed'), sp['method'] if split is None else 'given'
+# %% ../../nbs/14_dna_train.ipynb #fbd33e85
+def _check_class_counts(counts:pd.Series, source)->None:
+    "At least two classes with two or more rows each, or the split cannot be made"
+    if len(counts) < 2 or counts.min() < 2:
+        raise input_error(f"class counts {counts.to_dict()}: the split needs at least two classes with two or more rows each (is the data, or are the thresholds, right?)", file=source)
+
+def rule_classes(df:pd.DataFrame, dna:dict, sp:dict, split:dict=None, source=None)->tuple:
+    "Three signals' labels and the class A-D by the original rules (fixed or training-quantile thresholds): (table, thresholds, their kind, split or None)"
+    how = 'quantile' if dna['thresholds']=='quantile' else 'fixed'
     if how=='quantile':
         if split is None: split, th = quantile_split(df, dna['signals'], sp, source)
         else: th = quantile_thresholds(df, dna['signals'], split['train'], file=source)
@@ -160,9 +167,47 @@ def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the three
     counts = lab['class'].value_counts()
     if how=='fixed' and len(lab) and counts.max() > 0.6*counts.sum():
         warnings.warn(f"{source or 'the data'}: the fixed thresholds put {counts.max()/counts.sum():.0%} of the rows in class {counts.idxmax()}; for signals on another scale use thresholds: quantile (--thresholds quantile)")
-    if len(counts) < 2 or counts.min() < 2:
-        raise input_error(f"class counts {counts.to_dict()}: the split needs at least two classes with two or more rows each (is the data, or are the thresholds, right?)", file=source)
-    extra = {'pipeline': spec.pipeline.name, 'design': dna['design'], 'signals': dna['signals'], 'thresholds': {k: list(v) for k,v in th.items()}, 'thresholds_kind': how}
-    cbs = [DnaFiles(dna['signals'], th, how, dropped)]
+    _check_class_counts(counts, source)
+    return lab, th, how, split
+
+def column_classes(df:pd.DataFrame, col:str, source=None)->pd.DataFrame:
+    "The user's class column as the class task's column `class` (empty cells: class unknown, masked)"
+    check_columns(df, [col], source)
+    lab = df.assign(**{'class': [None if is_missing(v) else str(v).strip() for v in df[col]]})
+    _check_class_counts(lab['class'].value_counts(), source)
+    return lab
+
+# %% ../../nbs/14_dna_train.ipynb #71b979fa
+class SmallDataBatches(RunCallback):
+    "After the split: train.bs lowered to max(floor, training rows // min_steps) when that is smaller, so an epoch has about min_steps steps"
+    def __init__(self, min_steps:int=32, floor:int=16): self.min_steps, self.floor = min_steps, floor
+    def after_split(self, run):
+        tr = run.cfg['train']
+        tr['bs'] = int(min(tr['bs'], max(self.floor, len(run.split['train']) // self.min_steps)))
+
+# %% ../../nbs/14_dna_train.ipynb #16cf6c06
+def train_dna(df:pd.DataFrame, # From load_sequences: id, sequence and the signal columns
+              config:dict=None, # See dna_config
+              out=None, # Output folder of the run
+              *, dropped:pd.DataFrame=None, # Rows dropped while loading (the problems of load_sequences), written to the run folder
+              overwrite:bool=False, # Replace an existing output folder
+              source=None, # Where the data came from, for messages
+              config_source=None, # The config file, for messages
+              split:dict=None, # A given split (part -> row positions); default: the config's split section
+             )->RunResult:
+    "Label and classify (by the rules of three signals, the user's class column, or no class), train and evaluate next to the k-mer baselines; write a complete run folder."
+    config, out = legacy_order(config, out, 'train_dna')
+    cfg, dna = dna_config(config, config_source)
+    check_out_dir(out, overwrite)
+    seq_col, sp = cfg['features'].get('sequence_col', 'sequence'), cfg['split']
+    check_columns(df, [seq_col, *dna['signals']], source)
+    if sp['group_col'] and not sp['group_col'].startswith(CONTAINS): df, sp['group_col'] = group_column(df, sp['group_col'], source)
+    method = split_name(sp['method'], sp['group_col'], sp['test_groups']) if split is None else 'given'
+    th = how = None
+    if dna['classes']=='rules': lab, th, how, split = rule_classes(df, dna, sp, split, source)
+    else: lab = column_classes(df, dna['class_col'], source) if dna['classes']=='column' else df
+    extra = {'pipeline': spec.pipeline.name, 'design': dna['design'], 'signals': dna['signals'], 'classes': dna['classes'], 'class_col': dna['class_col']}
+    if th: extra.update(thresholds={k: list(v) for k,v in th.items()}, thresholds_kind=how)
+    cbs = [DnaFiles(dna['signals'], th, how, dropped)] + ([SmallDataBatches()] if dna['auto_bs'] else [])
     if dna['baselines']: cbs.append(Baselines(lambda run, rows: kmer_baselines(run.df, run.tasks, run.ys, rows, sequence_col=seq_col)))
     return train_run(lab, cfg, out, overwrite=overwrite, source=source, extra=extra, split=split, split_method=method, cbs=cbs)
