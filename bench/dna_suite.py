@@ -13,7 +13,7 @@ class; and the training time.
                                            source enhancer (AB80_*, Cab-1_*, rbcS-E9_*), held-out fragment (every construct containing it)
     variants                               enhancer variants (ZT8, ZT20, ZT32 with the class rules, quantile thresholds; stratified split)
 
-    python bench/dna_suite.py [--only promoters_leaf,fragments] [--design cnn] [--fragments all|N] [--out runs/bench_dna_suite]
+    python bench/dna_suite.py [--only promoters_leaf,fragments] [--design cnn] [--fragments all|N] [--splits random,heldout] [--config JSON] [--out runs/bench_dna_suite]
 
 The figures are the evaluated model's (trained on the training rows, early-stopped on the validation rows); no refit is made.
 """
@@ -36,8 +36,9 @@ def result_rows(res, *, data:str, split:str, secs:float) -> list:
     out = [{'data': data, 'split': split, 'model': 'mtl_bio', 'n test': n, 'r': sig['pearson'], 'r2': sig['r2'],
             'class macro F1': cls.get('macro_f1', np.nan), 'train s': secs}]
     for name, b in sig.get('baselines', {}).items():
-        out.append({'data': data, 'split': split, 'model': name.split(' on ')[0] + ' on k-mers', 'n test': n, 'r': b['pearson'], 'r2': b['r2'],
-                    'class macro F1': next((c['macro_f1'] for c in cls.get('baselines', {}).values()), np.nan), 'train s': np.nan})
+        out.append({'data': data, 'split': split, 'model': 'ridge on k-mers', 'n test': n, 'r': b['pearson'], 'r2': b['r2'], 'class macro F1': np.nan, 'train s': np.nan})
+    for name, c in cls.get('baselines', {}).items():
+        out.append({'data': data, 'split': split, 'model': 'logistic regression on k-mers', 'n test': n, 'r': np.nan, 'r2': np.nan, 'class macro F1': c['macro_f1'], 'train s': np.nan})
     return out
 
 def published_rows(run:Path, *, signal:str, published:str, data:str, split:str) -> list:
@@ -57,7 +58,10 @@ def train(df, cfg:dict, out:Path, split:dict=None, source=None):
     return res, time.time() - t0
 
 def base_cfg(a, **kw) -> dict:
-    return {'design': a.design, 'train': {'quiet': True, 'refit': None}, **kw}
+    "The design, the --config sections laid over it, no refit, and the run's own keys"
+    import json
+    from mtl_bio.runs import merge_config
+    return merge_config({'design': a.design, 'train': {'quiet': True, 'refit': None}, **kw}, json.loads(a.config))
 
 def promoters(a, assay:str) -> list:
     from mtl_bio.dna.load import load_sequences
@@ -65,6 +69,7 @@ def promoters(a, assay:str) -> list:
     df, _ = load_sequences(f, signal_cols=['enrichment'], on_invalid='drop')
     rows, name = [], f'promoters_{assay}'
     splits = {'random': {'method': 'random'}, **{f'heldout species={s}': {'method': 'heldout', 'group_col': 'species', 'test_groups': s} for s in SPECIES}}
+    splits = {k: v for k, v in splits.items() if k.split()[0] in a.splits.split(',')}
     for split, sp in splits.items():
         out = Path(a.out)/name/split.replace(' ', '_').replace('=', '_')
         res, secs = train(df, base_cfg(a, signals=['enrichment'], split=sp), out, source=str(f))
@@ -141,6 +146,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--only', default=','.join(SUITES), help='comma-separated: ' + ', '.join(SUITES))
     ap.add_argument('--design', default='cnn'); ap.add_argument('--fragments', default='all', help="held-out fragments: all, or N of them spread over the names")
+    ap.add_argument('--splits', default='random,heldout', help='the promoter splits to run: random, heldout (each species)')
+    ap.add_argument('--config', default='{}', help='JSON config sections laid over every run, e.g. \'{"model": {"encoder": {"pool": "mean,max,bins"}}}\'')
     ap.add_argument('--out', default='runs/bench_dna_suite')
     a = ap.parse_args()
     if not DATA.exists(): sys.exit(f"no data at {DATA} (see ../shared/data/README.md)")
