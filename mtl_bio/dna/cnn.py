@@ -143,7 +143,7 @@ class SeqCNN(nn.Module):
                  se:bool=True, # Squeeze-and-excitation in each block
                  p:float=0., # Dropout inside the blocks
                  rc:str='none', # Reverse strand: 'none', 'augment' or 'average' (see above)
-                 pool:str='mean,max,sum', # Pooling over valid positions, comma-separated: mean, max, sum (sum counts occurrences, so lengths matter), bins (the mean of each of `bins` stretches, start to end: where a motif sits)
+                 pool:str='mean,max,sum', # Pooling over valid positions, comma-separated: mean, max, sum (sum counts occurrences, so lengths matter), bins (the mean of each of the bins stretches, start to end: where a motif sits)
                  bins:int=8, # Stretches per sequence of the bins pooling
                 ):
         super().__init__()
