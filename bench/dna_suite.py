@@ -26,8 +26,6 @@ SPECIES = ('At', 'Zm', 'Sb')
 ENHANCERS = ('AB80', 'Cab-1', 'rbcS-E9')
 FRAGMENT_COLS = 'contains:fragment_1,fragment_2,fragment_3'
 
-def _pearson(a, b) -> float: return float(np.corrcoef(a, b)[0, 1])
-def _r2(y, p) -> float: return float(1 - ((y - p)**2).sum() / ((y - y.mean())**2).sum())
 
 def result_rows(res, *, data:str, split:str, secs:float) -> list:
     "Table rows of one run's test part: the model, each baseline, and the test size"
@@ -45,10 +43,12 @@ def published_rows(run:Path, *, signal:str, published:str, data:str, split:str) 
     "The model and the published CNN on the test rows that have a published prediction (the same rows for both)"
     df, pred = pd.read_csv(run/'classified.csv'), pd.read_csv(run/'predictions.csv')
     ok = (pred.part == 'test').to_numpy() & df[signal].notna().to_numpy() & df[published].notna().to_numpy()
-    y, ours, theirs = df[signal].to_numpy()[ok], pred[f'{signal}_pred'].to_numpy()[ok], df[published].to_numpy()[ok]
+    from mtl_bio.metrics import regression_metrics
+    y = df[signal].to_numpy()[ok]
     row = {'data': data, 'split': split, 'n test': int(ok.sum()), 'class macro F1': np.nan, 'train s': np.nan}
-    return [{**row, 'model': 'mtl_bio, rows with a published prediction', 'r': _pearson(y, ours), 'r2': _r2(y, ours)},
-            {**row, 'model': 'published CNN (Jores 2021)', 'r': _pearson(y, theirs), 'r2': _r2(y, theirs)}]
+    return [{**row, 'model': model, 'r': m['pearson'], 'r2': m['r2']} for model, m in
+            (('mtl_bio, rows with a published prediction', regression_metrics(y, pred[f'{signal}_pred'].to_numpy()[ok])[0]),
+             ('published CNN (Jores 2021)', regression_metrics(y, df[published].to_numpy()[ok])[0]))]
 
 def train(df, cfg:dict, out:Path, split:dict=None, source=None):
     "One train_dna run, timed: (result, seconds)"

@@ -192,10 +192,10 @@ def split_heldout(groups, # Group per row, or a set of groups per row (row_group
     import fnmatch
     sets = [g if isinstance(g, frozenset) else frozenset([str(g)]) for g in groups]
     known = sorted(set().union(*sets)) if sets else []
-    pats = _test_groups(test_groups)
-    if not pats: raise input_error(f"a heldout split needs the group(s) to hold out; the groups are {known[:12]}{' ...' if len(known) > 12 else ''}", column='split.test_groups')
+    pats, listed = _test_groups(test_groups), f"the groups are {known[:12]}{' ...' if len(known) > 12 else ''}"
+    if not pats: raise input_error(f"a heldout split needs the group(s) to hold out; {listed}", column='split.test_groups')
     for p in pats:
-        if not fnmatch.filter(known, p): raise input_error(f"{p!r} matches no group; the groups are {known[:12]}{' ...' if len(known) > 12 else ''}", column='split.test_groups')
+        if not fnmatch.filter(known, p): raise input_error(f"{p!r} matches no group; {listed}", column='split.test_groups')
     held = {g for p in pats for g in fnmatch.filter(known, p)}
     test = np.array([bool(s & held) for s in sets], dtype=bool)
     rest = np.flatnonzero(~test)
@@ -209,8 +209,9 @@ def split_name(method:str, # One of SPLIT_METHODS, or 'given'
                group_col:str=None, test_groups=None)->str:
     "How a split is named in printed metrics and model cards; a heldout split says what it held out ('heldout species=Zm')"
     if method!='heldout': return method
-    col = group_col[len(CONTAINS):] if str(group_col).startswith(CONTAINS) else group_col
-    return f"heldout {'a construct containing ' if str(group_col).startswith(CONTAINS) else ''}{col}={'|'.join(_test_groups(test_groups))}"
+    held = '|'.join(_test_groups(test_groups))
+    if str(group_col).startswith(CONTAINS): return f"heldout a construct containing {group_col[len(CONTAINS):]}={held}"
+    return f"heldout {group_col}={held}"
 
 # %% ../nbs/02_data.ipynb #558c2523
 SPLIT_METHODS = ('random', 'stratified', 'multilabel', 'grouped', 'heldout')

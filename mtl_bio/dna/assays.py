@@ -13,8 +13,6 @@ from .load import load_sequences
 __all__ = ['merge_assays', 'read_assays']
 
 # %% ../../nbs/10a_dna_assays.ipynb #d7c2f03a
-_BOOK = ('id', 'source_file', 'source_row')
-
 def _collapse(t:pd.DataFrame, sigs:list, seq:str)->pd.DataFrame:
     "One row per sequence of one assay: the mean of its signals, the count of its rows, the first of everything else"
     g = t.groupby(seq, sort=False)
@@ -24,7 +22,7 @@ def _collapse(t:pd.DataFrame, sigs:list, seq:str)->pd.DataFrame:
     return out
 
 # %% ../../nbs/10a_dna_assays.ipynb #8880e629
-def _shared_columns(parts:dict, seq:str)->pd.DataFrame:
+def _shared_columns(parts:dict)->pd.DataFrame:
     "The columns besides signals: one column where every assay that has it agrees, else one per assay"
     cols = {}
     for a, t in parts.items():
@@ -60,7 +58,7 @@ def merge_assays(tables:dict, # Assay name -> its table (a sequence column and i
     parts = {a: p.reindex(keys) for a, p in parts.items()}
     counts = pd.concat([parts[a].pop(f'{a}__n') for a in parts], axis=1).fillna(0)
     signal_cols = [n for a in tables for n in names[a].values()]
-    out = pd.concat([_shared_columns(parts, sequence_col), *[sigs[a].reindex(keys) for a in tables]], axis=1)
+    out = pd.concat([_shared_columns(parts), *[sigs[a].reindex(keys) for a in tables]], axis=1)
     out['assays'] = [';'.join(a for a, n in zip(tables, r) if n > 0) for r in counts.to_numpy()]
     out['n_measured'] = counts.sum(1).astype(int).to_numpy()
     out = out.reset_index()
