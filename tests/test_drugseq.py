@@ -39,7 +39,7 @@ def test_tutorial_generated(tmp_path):
     from mtl_bio.drugseq.data import example_screen
     ex = example_screen(240 + 96, 200, seed=0)   # the tutorial trains on the first 240 wells and scores the other 96 as a new plate
     w, c, g = _check_exports(run, 240, 200)
-    assert g.module.notna().all() and g.module.nunique() < 200   # the default tokenisation's co-expression module of each gene
+    assert g.module.notna().all() and g.module.nunique() < 200   # the tutorial's tokenisation (modules): the co-expression module of each gene
     assert set(c.compound.head(len(ex.info['strong']))) == set(ex.info['strong'])
     k = len(ex.info['programme'])   # 40 of the 200 genes, and 40 more in the nuisance programme
     top = set(g.gene.head(k))
@@ -63,7 +63,7 @@ def test_cli_train_skip_train_round_trip(tmp_path):
     _check_exports(tmp_path/'run', 240, 200)
     check_run_record(tmp_path/'run', 'drugseq-train')
     cfg = json.loads((tmp_path/'run'/'config.json').read_text())
-    assert cfg['split']['seed'] == 614 and cfg['train']['bs'] == 32 and cfg['model']['encoder']['tokens'] == 'module'
+    assert cfg['split']['seed'] == 614 and cfg['train']['bs'] == 32 and cfg['model']['encoder']['tokens'] == 'patch'
     assert sorted(p.name for p in (tmp_path/'run'/'models').iterdir()) == ['best.pth', 'last.pth']
     r = mtl('drugseq-train', folder, '--skip_train', '--model', tmp_path/'run', '--out', tmp_path/'again', '--embedding', 'pca')
     assert r.returncode == 0, r.stderr
@@ -138,3 +138,18 @@ def test_real_screen_metadata(tmp_path):
     assert info['reference'] == {'cluster': 'C6', 'n_wells': 16} and info['activation_score'] == 'e.activation_score_old.csv'
     r = mtl('drugseq-train', d, '--out', tmp_path/'x', '--reference_cluster', 'C7', '--epochs', '1')
     assert r.returncode == 2 and "no DMSO wells in cluster 'C7'" in r.stderr and not (tmp_path/'x').exists()
+
+def test_cli_gct_plate_errors(tmp_path):
+    "A GCT plate: a bad value is named by file, gene line and well; --dose_targets without doses and scores on a GCT are refused; nothing is written"
+    bad = tmp_path/'bad.gct'
+    bad.write_text("#1.3\n2\t3\t1\t2\nid\tpr_gene_symbol\tA01\tA02\tA03\npert_iname\tna\tDMSO\tx\tx\npert_dose\tna\t-666\t0.1\t1\n"
+                   "g1\tTP53\t1.5\t2.0\t2.5\ng2\tMYC\t7\tNA?\t5\n")
+    r = mtl('drugseq-train', bad, '--dose_targets', '--out', tmp_path/'x')
+    assert r.returncode == 2 and "bad.gct', column 'A02', line 7: value 'NA?' (gene 'g2') is not a number" in r.stderr and 'Traceback' not in r.stderr
+    nodose = tmp_path/'nodose.gct'
+    nodose.write_text("#1.3\n2\t3\t1\t1\nid\tpr_gene_symbol\tA01\tA02\tA03\npert_iname\tna\tDMSO\tx\tx\ng1\tTP53\t1.5\t2.0\t2.5\ng2\tMYC\t7\t6\t5\n")
+    r = mtl('drugseq-train', nodose, '--dose_targets', '--out', tmp_path/'x')
+    assert r.returncode == 2 and 'the plate has no doses' in r.stderr
+    r = mtl('drugseq-train', nodose, '--scores', 'a', '--label', 'b', '--out', tmp_path/'x')
+    assert r.returncode == 2 and 'read without phenotype scores' in r.stderr
+    assert not (tmp_path/'x').exists()

@@ -32,3 +32,17 @@ def test_planted_signal_learns_the_planted_targets_reproducibly(tmp_path):
     assert test['cls']['macro_f1'] > test['cls']['baseline']['macro_f1'] + 0.5
     assert ma == mb and ma['split']['seed'] == params['seed']   # same seed, same metrics (that another seed gives another split: 02_data)
     assert (a/'split.csv').read_text() == (b/'split.csv').read_text()
+
+def test_drugseq_l1000_calls_compounds_and_never_trains_on_held_out_ones(tmp_path):
+    "The L1000 tutorial on its generated plate (papermill runs it outside the repository, where the shared plate is not found)"
+    import pandas as pd
+    out = run_notebook('drugseq_l1000.ipynb', tmp_path, epochs=3, n_perm=199, seed=0)
+    run = out/'l1000_heldout'
+    for f in ['compounds.csv', 'compound_doses.csv', 'screen.h5ad', 'plots/volcano.png', 'split.csv', 'metrics.json']: assert (run/f).exists(), f
+    assert (out/'generated_plate.gct').exists()   # the fallback plate, not the shared one
+    split, wells = pd.read_csv(run/'split.csv'), pd.read_csv(run/'wells.csv')
+    held = set(wells.compound[split.sort_values('row').part.to_numpy()=='test'])
+    assert held and not held & set(wells.compound[split.sort_values('row').part.to_numpy()!='test'])
+    comp = pd.read_csv(run/'compounds.csv').set_index('compound')
+    assert comp.loc[['poscon_a', 'poscon_b', 'poscon_c', 'poscon_d'], 'pca_active'].all()   # the planted strong compounds
+    assert json.loads((run/'screen.json').read_text())['activity']['spaces']['pca']['dmso_wells_active'] == 0

@@ -14,18 +14,24 @@ from .spec import TOKENISATIONS, NORMALIZE, VIEWS
 __all__ = ['drugseq_train_cli', 'drugseq_predict_cli', 'drugseq_demo_cli']
 
 # %% ../../nbs/34_drugseq_commands.ipynb #8b2d0e31
-def _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding, normalize=None, n_top_genes=None)->dict:
+def _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding, normalize=None, n_top_genes=None, fdr=None)->dict:
     cfg = load_config(config) if config else {}
     override_config(cfg, [('train', 'epochs', epochs), ('train', 'seed', seed), ('split', 'seed', seed), ('train', 'quiet', True if quiet else None)])
     if tokens: cfg.setdefault('architecture', {})['tokens'] = tokens
     if no_zscore: cfg['zscore'] = False
-    for k, v in (('reference_cluster', reference_cluster), ('embedding', embedding), ('normalize', normalize), ('n_top_genes', n_top_genes)):
+    for k, v in (('reference_cluster', reference_cluster), ('embedding', embedding), ('normalize', normalize), ('n_top_genes', n_top_genes), ('fdr', fdr)):
         if v is not None: cfg[k] = v
     return cfg
 
+def _activity_line(summary:dict)->str:
+    "The activity calls of screen.json in one line per space"
+    a = summary.get('activity') or {}
+    return '\n'.join(f"{s}: {v['compounds_active']}/{v['compounds_tested']} compounds active at FDR {a['fdr']}; DMSO wells scored as compounds (each against the others): {v['dmso_wells_active']}/{v['dmso_wells_tested_as_compounds']} active"
+                     for s, v in a.get('spaces', {}).items())
+
 # %% ../../nbs/34_drugseq_commands.ipynb #5cc039bc
 @call_parse
-def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or an .h5ad
+def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...), an .h5ad, or a .gct/.gctx plate
                       out:str='runs/drugseq', # Output folder
                       config:str=None, # YAML/JSON with drugseq_config settings (default: the pipeline's defaults)
                       control:str='DMSO', # Compound name of the control wells
@@ -36,7 +42,7 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
                       activation:str=None, # .h5ad: obs column of the historical activation score (default: derived from the scores)
                       cluster:str=None, # .h5ad: obs column of the cluster id (default: none)
                       layer:str=None, # .h5ad: expression layer (default X)
-                      tokens:Literal[TOKENISATIONS]=None, # Tokenisation: module (default: co-expression modules), patch, or gene (one token per gene)
+                      tokens:Literal[TOKENISATIONS]=None, # Tokenisation: patch (default: patches of 16 genes), module (co-expression modules), or gene (one token per gene)
                       epochs:int=None, # Training epochs (default 50)
                       seed:int=None, # Seed of the split and the training (default 614)
                       no_zscore:bool=False, # Do not z-score the genes
@@ -49,6 +55,9 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
                       overwrite:bool=False, # Replace an existing output folder
                       quiet:bool=False, # No progress bars
                       single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
+                      dose:str=None, # .h5ad: obs column of the dose; GCT: column-metadata field of the dose (default: pert_dose in a GCT plate, none otherwise)
+                      dose_targets:bool=False, # Train on the plate's own targets, log10 dose and treated vs vehicle (default: the screen's scores and label)
+                      fdr:float=None, # False-discovery rate of the active calls (default 0.05)
                      ):
     "Train the DRUG-seq gene-token Transformer (or, with --skip_train, evaluate and export from a checkpoint)."
     from mtl_bio.runs import format_metrics
@@ -56,22 +65,25 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...) or
     if skip_train and not model: raise input_error("--skip_train needs --model (a run folder or its model.pt)")
     if model and not skip_train: raise input_error("--model is used with --skip_train; without it a new model is trained")
     check_out_dir(out, overwrite)
-    screen = read_screen(data, control, scores, label, compound, well, activation, cluster, layer)
+    screen = read_screen(data, control, scores, label, compound, well, activation, cluster, layer, dose)
+    if dose_targets:
+        from mtl_bio.drugseq.train import dose_targets as _targets
+        screen = _targets(screen)
     print(screen)
-    cfg = _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding, normalize, n_top_genes)
+    cfg = _cfg(config, epochs, seed, tokens, quiet, no_zscore, reference_cluster, embedding, normalize, n_top_genes, fdr)
     override_config(cfg, [('eval', 'single_task', True if single_task else None)], source=config)
     if skip_train:
-        m = evaluate_drugseq(model, screen, out, overwrite=overwrite, reference_cluster=cfg.get('reference_cluster'), embedding=cfg.get('embedding', 'auto'))
+        m = evaluate_drugseq(model, screen, out, overwrite=overwrite, reference_cluster=cfg.get('reference_cluster'), embedding=cfg.get('embedding', 'auto'), fdr=cfg.get('fdr', 0.05))
         print(format_metrics(m)); print(f"exports: {out}")
         return m
     res = train_drugseq(screen, cfg, out, overwrite=overwrite, config_source=config)
-    print(format_metrics(res.metrics)); print(f"run folder: {out}")
+    print(format_metrics(res.metrics)); print(_activity_line(load_json(Path(out)/'screen.json'))); print(f"run folder: {out}")
     return res
 
 # %% ../../nbs/34_drugseq_commands.ipynb #5c16a1d2
 @call_parse
 def drugseq_predict_cli(run:str, # Run folder (or its model.pt) of a drugseq-train run
-                        data:str, # The plate: a CSV-set folder (score and label files not needed) or an .h5ad
+                        data:str, # The plate: a CSV-set folder (score and label files not needed), an .h5ad, or a .gct/.gctx plate
                         out:str='runs/drugseq_predict', # Output folder
                         control:str='DMSO', # Compound name of the control wells
                         compound:str=None, # .h5ad: obs column of the compound (required for an .h5ad)
@@ -84,21 +96,24 @@ def drugseq_predict_cli(run:str, # Run folder (or its model.pt) of a drugseq-tra
                         fill_missing:bool=False, # Read genes the plate lacks as the training mean (default: refuse, naming them)
                         embedding:Literal[VIEWS]=None, # 2-D view of the latent space (default auto: UMAP when umap-learn is installed, else PCA)
                         overwrite:bool=False, # Replace an existing output folder
+                        dose:str=None, # .h5ad: obs column of the dose; GCT: column-metadata field of the dose (default: pert_dose in a GCT plate, none otherwise)
+                        fdr:float=0.05, # False-discovery rate of the active calls
                        ):
     "Score a new plate with a trained DRUG-seq run: predictions, latent space, distances to this plate's DMSO centre, compound ranking, gene importance, screen.h5ad."
     from mtl_bio.runs import format_metrics
     from mtl_bio.drugseq.train import read_screen, predict_screen
     check_out_dir(out, overwrite)
-    screen = read_screen(data, control, scores, label, compound, well, None, cluster, layer)
+    screen = read_screen(data, control, scores, label, compound, well, None, cluster, layer, dose)
     print(screen)
-    res = predict_screen(run, screen, out, overwrite=overwrite, reference_cluster=reference_cluster, fill_missing=fill_missing, embedding=embedding or 'auto')
+    res = predict_screen(run, screen, out, overwrite=overwrite, reference_cluster=reference_cluster, fill_missing=fill_missing, embedding=embedding or 'auto', fdr=fdr)
     g = res['genes']
     if g['missing']: print(f"{len(g['missing'])} gene(s) missing from the plate, read as the training mean: {g['missing'][:10]}")
     if g['extra']: print(f"{len(g['extra'])} gene(s) the model does not read were dropped, e.g. {g['extra'][:5]}")
     if res['metrics']: print(format_metrics(res['metrics']))
     s = res['summary']
     print(f"compounds furthest from the {s['control']} centre ({s['reference']['n_wells']} wells): {s['top_compounds'][:5]}")
-    print(f"exports: {out} (wells.csv, compounds.csv, gene_importance.csv, latent.csv, screen.h5ad)")
+    print(_activity_line(s))
+    print(f"exports: {out} (wells.csv, compounds.csv{', compound_doses.csv' if 'dose' in screen.obs else ''}, gene_importance.csv, latent.csv, screen.h5ad, plots/volcano.png)")
     return res
 
 # %% ../../nbs/34_drugseq_commands.ipynb #b02d7105
@@ -127,6 +142,7 @@ def drugseq_demo_cli(out:str='runs/drugseq_demo', # Output folder
     print(format_metrics(res.metrics))
     comp = pd.read_csv(Path(out)/'compounds.csv'); gi = pd.read_csv(Path(out)/'gene_importance.csv')
     print("compounds furthest from the reference:", comp.compound.head(5).tolist())
+    print(_activity_line(load_json(Path(out)/'screen.json')))
     if 'strong' in screen.info:
         n, k = len(screen.info['strong']), len(screen.info['programme'])
         print(f"planted strong perturbers in the top {n}: {len(set(comp.compound.head(n)) & set(screen.info['strong']))}/{n}; "

@@ -13,18 +13,18 @@ from ..core import *
 
 # %% auto #0
 __all__ = ['OBS_COLUMNS', 'SCREEN_FILES', 'OPTIONAL_ROLES', 'LABEL_ROLES', 'PBMC_SCORES', 'Screen', 'derived_activation',
-           'check_labels', 'check_names', 'expression_matrix', 'make_screen', 'load_drugseq', 'write_screen',
-           'example_screen', 'screen_from_anndata', 'load_h5ad', 'pbmc_screen']
+           'check_labels', 'check_names', 'check_doses', 'expression_matrix', 'make_screen', 'load_drugseq',
+           'write_screen', 'example_screen', 'screen_from_anndata', 'load_h5ad', 'pbmc_screen']
 
 # %% ../../nbs/30_drugseq_data.ipynb #9acc539d
-OBS_COLUMNS = ('well', 'compound', 'label', 'activation_score', 'cluster')   # reserved per-well columns; scores take their own names
+OBS_COLUMNS = ('well', 'compound', 'label', 'activation_score', 'cluster', 'dose')   # reserved per-well columns; scores take their own names
 
 # %% ../../nbs/30_drugseq_data.ipynb #a07b2454
 SCREEN_FILES = {'expression': ('expr_mat.csv',), 'scores': ('scores_3_z.csv',), 'label': ('labels_cls.csv',), 'compound': ('meta_id.csv',),
-                'well': ('well_id.csv',), 'activation': ('activation_score_old.csv', 'e.activation_score_old.csv'), 'cluster': ('cluster_id.csv',)}
+                'well': ('well_id.csv',), 'activation': ('activation_score_old.csv', 'e.activation_score_old.csv'), 'cluster': ('cluster_id.csv',), 'dose': ('dose.csv',)}
 
 # %% ../../nbs/30_drugseq_data.ipynb #b7fb7461
-OPTIONAL_ROLES = ('activation', 'cluster')
+OPTIONAL_ROLES = ('activation', 'cluster', 'dose')
 LABEL_ROLES = ('scores', 'label')   # both present: a labelled screen (for training); both absent: an unlabelled plate (for prediction)
 
 # %% ../../nbs/30_drugseq_data.ipynb #31a89da1
@@ -66,6 +66,7 @@ class Screen:
     def __repr__(self):
         n_ctl, kind = int(self.is_control.sum()), ' (sparse)' if self.sparse else ''
         head = f"Screen({self.n_wells} wells x {len(self.genes)} genes{kind}, {self.obs['compound'].nunique()} compounds, {n_ctl} {self.control} wells, "
+        if 'dose' in self.obs: head += f"{self.obs['dose'].nunique()} doses, "
         if not self.labelled: return head + "unlabelled)"
         return head + f"{int(self.obs['label'].sum())} activated, scores {self.scores}, activation score: {self.activation_source})"
 
@@ -103,6 +104,19 @@ def check_names(values, file=None, column='x', unique:bool=False)->np.ndarray:
             raise input_error(f"{out[i]!r} appears twice (first at row {spreadsheet_row(np.flatnonzero(out==out[i])[0])})", file=file, column=column, row=i)
     return out
 
+# %% ../../nbs/30_drugseq_data.ipynb #517bcf6f
+def check_doses(values, is_control:np.ndarray, # Per-well doses, and which wells are the controls
+                file=None, column='dose')->np.ndarray:
+    "Doses as float64: a finite number >= 0 for every treated well; a control well's dose is NaN whatever it says (a vehicle has none)."
+    out = np.full(len(values), np.nan)
+    for i,(v,ctl) in enumerate(zip(values, is_control)):
+        if ctl: continue
+        try: d = float(v) if not is_missing(v) else np.nan
+        except (TypeError, ValueError): raise input_error(f"dose {v!r} is not a number", file=file, column=column, row=i) from None
+        if not np.isfinite(d) or d < 0: raise input_error(f"dose {v!r} of a treated well must be a number >= 0" if not is_missing(v) else "missing dose of a treated well", file=file, column=column, row=i)
+        out[i] = d
+    return out
+
 # %% ../../nbs/30_drugseq_data.ipynb #95cefff8
 def expression_matrix(expr, # wells x genes: a DataFrame, a NumPy array or a SciPy sparse matrix
                       genes:list=None, # Gene names (taken from the columns of a DataFrame)
@@ -137,6 +151,7 @@ def make_screen(expr, # wells x genes: a DataFrame, or an array or SciPy sparse 
                 files:dict=None, # Role -> the file (or obs column) each array came from, for messages
                 activation_source:str=None, source=None, info:dict=None,
                 genes:list=None, # Gene names when expr is not a DataFrame
+                dose=None, # Dose per well (controls: ignored); None: no dose
                )->Screen:
     "A checked `Screen` from per-well arrays; without scores and label it is an unlabelled plate (for prediction)."
     files = files or {}
@@ -144,7 +159,7 @@ def make_screen(expr, # wells x genes: a DataFrame, or an array or SciPy sparse 
     n = expr.shape[0]
     if n==0: raise input_error("no wells", file=f('expression'))
     if (scores is None) != (label is None): raise input_error("a labelled screen needs both scores and labels; an unlabelled plate neither", file=f('scores' if scores is None else 'label'))
-    for role, v in [('scores', scores), ('label', label), ('compound', compound), ('well', well), ('activation', activation), ('cluster', cluster)]:
+    for role, v in [('scores', scores), ('label', label), ('compound', compound), ('well', well), ('activation', activation), ('cluster', cluster), ('dose', dose)]:
         if v is not None and len(v)!=n:
             raise input_error(f"{len(v)} rows, but the expression matrix {f('expression')} has {n}; every file needs one row per well, in the same order", file=f(role))
     X, genes = expression_matrix(expr, genes, f('expression'))
@@ -167,6 +182,7 @@ def make_screen(expr, # wells x genes: a DataFrame, or an array or SciPy sparse 
     if cluster is not None: obs['cluster'] = check_names(cluster, f('cluster'), col(cluster, 'cluster'))
     if not (obs['compound']==control).any():
         raise input_error(f"no control wells: no compound is called {control!r} (set control= to the name of the controls)", file=f('compound'))
+    if dose is not None: obs['dose'] = check_doses(list(dose), (obs['compound']==control).to_numpy(), f('dose'), col(dose, 'dose'))
     return Screen(obs, X, genes, names, control, activation_source, str(source) if source else None, info or {})
 
 # %% ../../nbs/30_drugseq_data.ipynb #012a7143
@@ -215,12 +231,12 @@ def load_drugseq(folder, # Folder with the CSV set (see the table above); withou
     if not folder.is_dir(): raise input_error("no such folder (expected the DRUG-seq CSV set: expr_mat.csv, meta_id.csv, well_id.csv, and for training scores_3_z.csv and labels_cls.csv)", file=folder)
     files = _screen_files(folder)
     well = _one_column(files['well'], 'well id')
-    one = {r: _one_column(files[r], r) for r in ('label', 'compound', 'activation', 'cluster') if files[r] is not None}
+    one = {r: _one_column(files[r], r) for r in ('label', 'compound', 'activation', 'cluster', 'dose') if files[r] is not None}
     scores = read_table(files['scores']) if files['scores'] else None
     expr = _read_expression(files['expression'], check_names(well, files['well'], 'well'))
     return make_screen(expr, scores, one.get('label'), one['compound'], well, one.get('activation'), one.get('cluster'), control,
                        files={r: str(p) for r,p in files.items() if p is not None}, source=folder,
-                       activation_source=files['activation'].name if files['activation'] else None)
+                       activation_source=files['activation'].name if files['activation'] else None, dose=one.get('dose'))
 
 # %% ../../nbs/30_drugseq_data.ipynb #86401551
 def write_screen(screen:Screen, folder, overwrite:bool=False)->Path:
@@ -234,6 +250,7 @@ def write_screen(screen:Screen, folder, overwrite:bool=False)->Path:
     if screen.labelled: parts.update({'scores_3_z.csv': o[screen.scores], 'labels_cls.csv': o[['label']]})
     if screen.activation_source not in ('derived', None): parts['activation_score_old.csv'] = o[['activation_score']]
     if 'cluster' in o: parts['cluster_id.csv'] = o[['cluster']]
+    if 'dose' in o: parts['dose.csv'] = o[['dose']]
     for name, df in parts.items():
         if df.shape[1]==1 and name!='expr_mat.csv': df = df.set_axis(['x'], axis=1)
         with atomic_write(folder/name) as f: df.to_csv(f, index=False)
@@ -299,11 +316,12 @@ def screen_from_anndata(adata, # An anndata.AnnData
                         cluster:str=None, # obs column of the cluster id
                         control:str='DMSO', # Compound name of the controls
                         layer:str=None, # Expression layer; default X
+                        dose:str=None, # obs column of the dose (controls: ignored)
                         source=None)->Screen:
     "A `Screen` from an AnnData object, roles taken from `obs` columns; a sparse matrix stays sparse."
     obs, name = adata.obs, source or 'AnnData'
     where = lambda c: f"{name} obs['{c}']"
-    need = [c for c in [*(scores or []), label, compound, well, activation, cluster] if c is not None]
+    need = [c for c in [*(scores or []), label, compound, well, activation, cluster, dose] if c is not None]
     missing = [c for c in need if c not in obs.columns]
     if missing: raise input_error(f"missing obs column(s) {missing}; present: {list(obs.columns)}", file=source)
     if layer is not None and layer not in adata.layers: raise input_error(f"no layer {layer!r}; layers: {list(adata.layers)}", file=source)
@@ -311,11 +329,11 @@ def screen_from_anndata(adata, # An anndata.AnnData
     get = lambda c: obs[c].astype(object).to_numpy() if c is not None else None
     files = {'expression': f"{name} {'layer ' + layer if layer else 'X'}", 'scores': f"{name} obs", 'label': where(label) if label else None,
              'compound': where(compound), 'well': where(well) if well else f"{name} obs_names",
-             'activation': where(activation) if activation else None, 'cluster': where(cluster) if cluster else None}
+             'activation': where(activation) if activation else None, 'cluster': where(cluster) if cluster else None, 'dose': where(dose) if dose else None}
     return make_screen(X, pd.DataFrame({c: get(c) for c in scores}) if scores else None,
                        get(label), get(compound), get(well) if well else np.asarray(adata.obs_names, dtype=object),
                        get(activation), get(cluster), control, files={k:v for k,v in files.items() if v}, source=source,
-                       activation_source=f"obs['{activation}']" if activation else None, genes=list(map(str, adata.var_names)))
+                       activation_source=f"obs['{activation}']" if activation else None, genes=list(map(str, adata.var_names)), dose=get(dose))
 
 # %% ../../nbs/30_drugseq_data.ipynb #d439fe08
 def load_h5ad(path, # An .h5ad file

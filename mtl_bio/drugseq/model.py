@@ -15,7 +15,7 @@ from ..tasks import tasks_from_config
 from ..model import build_model
 from .spec import TOKENISATIONS, NORMALIZE   # the choices of --tokens and --normalize, kept where the commands read them without PyTorch
 from ..registry import register_encoder
-from ..config import PosInt, Fraction
+from ..config import PosInt, Fraction, Seed as NonNegInt
 from typing import Literal, Optional
 from ..runs import ColumnFeaturizer
 from ..registry import register_featurizer
@@ -94,14 +94,15 @@ GENE_DROPOUT = {'module': 0.2, 'patch': 0.4, 'gene': 0.}
 class GeneTokenEncoder(nn.Module):
     "Expression (batch x genes) -> tokens -> Transformer encoder -> mean over tokens (batch x d_model)."
     types = {'tokens': Literal[TOKENISATIONS], 'patch_size': PosInt, 'd_model': PosInt, 'n_heads': PosInt, 'n_layers': PosInt, 'd_ff': PosInt,
-             'dropout': Fraction, 'gene_dropout': Optional[Fraction]}   # model.encoder options, checked by make_encoder
+             'dropout': Fraction, 'gene_dropout': Optional[Fraction], 'linear': NonNegInt}   # model.encoder options, checked by make_encoder
     def __init__(self, n_genes:int, # Number of genes (input width)
-                 tokens:str='module', # 'module' (default), 'patch', or 'gene' (one token per gene, the original)
+                 tokens:str='module', # 'module', 'patch' (the pipeline's default, see drugseq_model_config), or 'gene' (one token per gene, the original)
                  modules:list=None, # tokens='module': module id of every gene, from gene_modules on the training wells
                  module_size='auto', # tokens='module': genes per module, or 'auto' (module_size_for; checked against modules)
                  patch_size:int=16, # tokens='patch': genes per token
                  d_model:int=128, n_heads:int=4, n_layers:int=2, d_ff:int=512, dropout:float=0.1,
                  gene_dropout:float=None, # Fraction of gene values zeroed in training; None: GENE_DROPOUT[tokens]
+                 linear:int=0, # Width of a linear path from the genes beside the Transformer, joined to its output (0: none)
                 ):
         super().__init__()
         if tokens not in TOKENISATIONS: raise MtlBioError(f"unknown tokenisation {tokens!r}; use one of {TOKENISATIONS}")
@@ -128,7 +129,8 @@ class GeneTokenEncoder(nn.Module):
             self.module_emb = nn.Embedding(self.n_tokens, d_model)
         layer = nn.TransformerEncoderLayer(d_model, n_heads, d_ff, dropout, batch_first=True)
         self.transformer = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
-        self.n_out = d_model
+        self.linear = nn.Linear(self.n_genes, int(linear)) if linear else None
+        self.n_out = d_model + int(linear)
     def _check_modules(self, modules)->np.ndarray:
         if modules is None: raise MtlBioError("tokens='module' needs `modules`, the module id of every gene (`gene_modules` of the training wells; the DRUG-seq featurizer fits them)")
         m = np.asarray(modules)
@@ -148,7 +150,10 @@ class GeneTokenEncoder(nn.Module):
             return mean.unsqueeze(-1) * self.module_vec + self.module_emb.weight
         x = F.pad(x, (0, self.pad)).view(len(x), self.n_tokens, self.patch_size)
         return torch.einsum('btp,tpd->btd', x, self.gene_vec) + self.patch_emb.weight
-    def forward(self, x): return self.transformer(self.embed(x)).mean(1)
+    def forward(self, x):
+        h = self.transformer(self.embed(x)).mean(1)
+        if self.linear is None: return h
+        return torch.cat([h, self.linear(F.dropout(x, self.gene_dropout, self.training))], 1)   # the linear path sees the genes with the same dropout rate
 
 # %% ../../nbs/31_drugseq_model.ipynb #45e506c9
 def is_counts(X)->bool:
@@ -318,9 +323,11 @@ def drugseq_tasks(scores:list, # The continuous score columns
         {'name': 'activation', 'kind': 'regression', 'columns': ['activation_score'], 'loss': 'mse', 'weight': activation_weight, 'standardize': False}])
 
 # %% ../../nbs/31_drugseq_model.ipynb #5a4da53f
-def drugseq_model_config(n_genes:int, tokens:str='module', module_size='auto', patch_size:int=16, d_model:int=128, n_heads:int=4, n_layers:int=2,
-                         d_ff:int=512, dropout:float=0.1, gene_dropout:float=None, hidden:int=128, latent:int=32)->dict:
-    "The `model` section of a run config for the gene-token Transformer (with `tokens='module'` the featurizer adds the fitted `modules`)."
+def drugseq_model_config(n_genes:int, tokens:str='patch', module_size='auto', patch_size:int=16, d_model:int=128, n_heads:int=4, n_layers:int=2,
+                         d_ff:int=512, dropout:float=0.1, gene_dropout:float=None, hidden:int=128, latent:int=32,
+                         linear:int=0, # Width of the linear path from the genes beside the Transformer (0: none)
+                        )->dict:
+    "The `model` section of a run config for the gene-token Transformer: patch tokens by default (with `tokens='module'` the featurizer adds the fitted `modules`)."
     return {'sizes': [hidden, latent], 'ps': dropout, 'bn': False, 'act': 'relu',
             'encoder': {'name': 'gene_tokens', 'n_genes': int(n_genes), 'tokens': tokens, 'module_size': module_size, 'patch_size': patch_size,
-                        'd_model': d_model, 'n_heads': n_heads, 'n_layers': n_layers, 'd_ff': d_ff, 'dropout': dropout, 'gene_dropout': gene_dropout}}
+                        'd_model': d_model, 'n_heads': n_heads, 'n_layers': n_layers, 'd_ff': d_ff, 'dropout': dropout, 'gene_dropout': gene_dropout, 'linear': linear}}

@@ -11,6 +11,7 @@ import numpy as np, pandas as pd
 import mtl_bio
 from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, NonNegative, RunCallback, Baselines
+from ..config import Positive, PosInt
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
 from ..registry import check_run_pipeline
@@ -18,11 +19,12 @@ from . import spec
 from .spec import TOKENISATIONS, NORMALIZE
 from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_columns, GeneTokenEncoder, ExpressionFeaturizer
 from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_genes, plot_latent
+from .activity import activity_tables, dmso_calls, well_distances, plot_volcano
 
 # %% auto #0
 __all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'DRUGSEQ_TYPES', 'drugseq_config', 'reference_wells', 'screen_anndata',
-           'export_screen', 'pca_scores', 'expression_baselines', 'ScreenExports', 'train_drugseq', 'predict_screen',
-           'evaluate_drugseq', 'read_screen']
+           'screen_activity', 'export_screen', 'pca_scores', 'expression_baselines', 'ScreenExports', 'dose_targets',
+           'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -32,8 +34,9 @@ DRUGSEQ_DEFAULTS = {
 
 # %% ../../nbs/33_drugseq_train.ipynb #e5b020b7
 DRUGSEQ_KEYS = {'activation_weight': 0.2, 'zscore': True, 'architecture': {}, 'reference_cluster': None, 'embedding': 'auto',
-                'normalize': 'auto', 'n_top_genes': None}
-DRUGSEQ_TYPES = {'activation_weight': NonNegative, 'zscore': bool, 'architecture': dict, 'reference_cluster': Optional[str], 'embedding': str}
+                'normalize': 'auto', 'n_top_genes': None, 'fdr': 0.05, 'n_perm': 999}
+DRUGSEQ_TYPES = {'activation_weight': NonNegative, 'zscore': bool, 'architecture': dict, 'reference_cluster': Optional[str], 'embedding': str,
+                 'fdr': Positive, 'n_perm': PosInt}
 
 # %% ../../nbs/33_drugseq_train.ipynb #70ca67d2
 def _check_inputs(own:dict, source):
@@ -41,6 +44,7 @@ def _check_inputs(own:dict, source):
     if own['normalize'] not in NORMALIZE: raise input_error(f"unknown normalize {own['normalize']!r}; use one of {list(NORMALIZE)}", file=source, column='normalize')
     n = own['n_top_genes']
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, column='n_top_genes')
+    if not own['fdr'] < 1: raise input_error(f"must be a rate between 0 and 1, got {own['fdr']!r}", file=source, column='fdr')
 
 def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and DRUGSEQ_KEYS
                    screen:Screen=None, # The screen (its genes and scores shape the model and tasks)
@@ -84,7 +88,7 @@ def reference_wells(screen:Screen, cluster:str=None)->np.ndarray:
 def _well_table(pred:Predictor, screen:Screen, outs:list, Z:np.ndarray, part, ref:np.ndarray)->pd.DataFrame:
     "One row per well: ids (and labels when known), predicted scores, probability and activation, latent norm, distances to the reference centre"
     o = screen.obs
-    wells = o[[c for c in ('well', 'compound', 'label', 'cluster') if c in o]].copy()
+    wells = o[[c for c in ('well', 'compound', 'dose', 'label', 'cluster') if c in o]].copy()
     if part is not None: wells['part'] = part
     s = _task_index(pred, 'scores')
     for j,c in enumerate(pred.tasks[s].columns): wells[f'{c}_pred'] = outs[s][:,j]
@@ -111,15 +115,15 @@ def _gene_table(pred:Predictor, X)->pd.DataFrame:
     return genes
 
 # %% ../../nbs/33_drugseq_train.ipynb #dacb9dd4
-def _screen_summary(screen:Screen, ref:np.ndarray, reference_cluster, comp:pd.DataFrame, genes:pd.DataFrame, gene_report:dict=None)->dict:
-    "screen.json: the screen, its reference wells, the genes matched to the model, and the top compounds and genes"
+def _screen_summary(screen:Screen, ref:np.ndarray, reference_cluster, comp:pd.DataFrame, genes:pd.DataFrame, gene_report:dict=None, activity:dict=None)->dict:
+    "screen.json: the screen, its reference wells, the genes matched to the model, the activity calls, and the top compounds and genes"
     note = {'derived': 'derived = sum of the z-scored scores (no historical score given)', None: 'unlabelled plate: no scores or labels'}
     return {'n_wells': screen.n_wells, 'n_genes': len(screen.genes), 'labelled': screen.labelled, 'scores': screen.scores, 'control': screen.control,
             'n_control_wells': int(screen.is_control.sum()), 'activation_score': screen.activation_source,
             'activation_score_note': note.get(screen.activation_source, 'historical score as given'),
             'reference': {'cluster': reference_cluster, 'n_wells': int(ref.sum())}, 'source': screen.source, 'info': screen.info,
             'genes': {'model': len(genes), **{k: v for k,v in (gene_report or {}).items()}},
-            'top_compounds': comp.compound.head(10).tolist(), 'top_genes': genes.gene.head(20).tolist()}
+            'activity': activity or {}, 'top_compounds': comp.compound.head(10).tolist(), 'top_genes': genes.gene.head(20).tolist()}
 
 # %% ../../nbs/33_drugseq_train.ipynb #80667685
 def _plain(v):
@@ -153,6 +157,21 @@ def screen_anndata(screen:Screen, # The screen that was scored
     ad.uns['mtl_bio'] = _plain(settings)
     return ad
 
+# %% ../../nbs/33_drugseq_train.ipynb #cc1e9462
+def screen_activity(screen:Screen, # The plate
+                    ref:np.ndarray, # Boolean per well: the reference (DMSO) wells
+                    spaces:dict, # Name -> wells x dimensions, e.g. {'latent': Z, 'pca': principal components}
+                    *, fdr:float=0.05, n_perm:int=999, seed:int=0)->tuple:
+    "Activity calls of every compound (and compound x dose) in each space, with the DMSO wells scored as compounds as a check: (per compound, per compound and dose or None, summary)."
+    exclude = screen.is_control & ~ref   # controls outside the reference cluster are neither reference nor tested
+    per, doses = activity_tables(spaces, screen.obs, ref, fdr=fdr, n_perm=n_perm, exclude=exclude, seed=seed)
+    summary = {'fdr': fdr, 'n_perm': n_perm, 'statistic': 'centroid distance', 'null': 'DMSO vs DMSO (one null per group size)', 'spaces': {}}
+    for s, V in spaces.items():
+        d = dmso_calls(V, ref, fdr=fdr, n_perm=n_perm, seed=seed) if ref.sum() >= 3 else None
+        summary['spaces'][s] = {'dimensions': int(np.shape(V)[1]), 'compounds_tested': len(per), 'compounds_active': int(per[f'{s}_active'].sum()),
+                                'dmso_wells_tested_as_compounds': 0 if d is None else len(d), 'dmso_wells_active': None if d is None else int(d['active'].sum())}
+    return per, doses, summary
+
 # %% ../../nbs/33_drugseq_train.ipynb #6a87a25d
 def _settings(pred:Predictor, screen:Screen, reference_cluster, gene_report:dict=None)->dict:
     "What made these exports: the run, its input processing and model, the control and reference (uns['mtl_bio'] of screen.h5ad)"
@@ -163,6 +182,13 @@ def _settings(pred:Predictor, screen:Screen, reference_cluster, gene_report:dict
             'model': {k: getattr(enc, k, None) for k in ('tokens', 'n_tokens', 'module_size', 'patch_size')},
             'genes_missing_filled': (gene_report or {}).get('missing', []), 'genes_extra_dropped': len((gene_report or {}).get('extra', []))}
 
+def _h5_table(t:pd.DataFrame)->pd.DataFrame:
+    "A table as an .h5ad's uns holds it: text columns as strings"
+    t = t.copy()
+    for c in t.columns:
+        if t[c].dtype==object: t[c] = t[c].astype(str)
+    return t
+
 def export_screen(folder, # Output folder (exists)
                   pred:Predictor, # A trained DRUG-seq model
                   screen:Screen,
@@ -172,6 +198,8 @@ def export_screen(folder, # Output folder (exists)
                   embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
                   outputs:tuple=None, # predict_outputs(..., latent=True) of X, if already computed
                   gene_report:dict=None, # Genes missing from the plate (filled) and extra (dropped), from ExpressionFeaturizer.align
+                  fdr:float=0.05, # False-discovery rate of the active calls
+                  n_perm:int=999, # Draws of each DMSO-vs-DMSO null
                  )->dict:
     "Write the per-well, per-compound and per-gene exports and screen.h5ad; return headline figures."
     folder = Path(folder)
@@ -179,18 +207,28 @@ def export_screen(folder, # Output folder (exists)
     outs, Z = outputs if outputs is not None else predict_outputs(pred.model, X, pred.tasks, latent=True)
     ref = reference_wells(screen, reference_cluster)
     wells = _well_table(pred, screen, outs, Z, part, ref)
-    comp, genes = compound_table(wells), _gene_table(pred, X)
+    P = pca_scores(X, np.arange(len(Z)), 50)
+    per, doses, activity = screen_activity(screen, ref, {'latent': Z, 'pca': P}, fdr=fdr, n_perm=n_perm)
+    for s, V in (('latent', Z), ('pca', P)): wells[f'{s}_dmso_distance'] = well_distances(V, ref)
+    comp, genes = compound_table(wells).merge(per.drop(columns='n_wells'), on='compound', how='left'), _gene_table(pred, X)
     with atomic_write(folder/'wells.csv') as f: wells.to_csv(f, index=False)
     with atomic_write(folder/'latent.csv') as f: pd.concat([wells[['well']], pd.DataFrame(Z, columns=[f'z{i}' for i in range(Z.shape[1])])], axis=1).to_csv(f, index=False)
     with atomic_write(folder/'compounds.csv') as f: comp.to_csv(f, index=False)
+    if doses is not None:
+        with atomic_write(folder/'compound_doses.csv') as f: doses.to_csv(f, index=False)
+    plot_volcano(per, list(activity['spaces']), folder/'plots'/'volcano.png', fdr)
     with atomic_write(folder/'gene_importance.csv') as f: genes.to_csv(f, index=False)
     feat = pred.featurizer
     if feat.standardize:
         with atomic_write(folder/'gene_scaler.csv') as f: pd.DataFrame({'gene': feat.columns, 'mean': feat.mean, 'sd': feat.std}).to_csv(f, index=False)
     labels, what = (screen.obs['label'].to_numpy(), 'activation label') if screen.labelled else (wells['activated_call'].to_numpy(), 'predicted activation')
     plot_latent(Z, labels, screen.is_control, folder/'plots'/'latent.png', embedding, screen.control, what)
-    screen_anndata(screen, pred, wells, Z, genes, _settings(pred, screen, reference_cluster, gene_report)).write_h5ad(folder/'screen.h5ad', compression='gzip')
-    summary = _screen_summary(screen, ref, reference_cluster, comp, genes, gene_report)
+    ad = screen_anndata(screen, pred, wells, Z, genes, _settings(pred, screen, reference_cluster, gene_report))
+    ad.obsm['X_pca'] = P.astype(np.float32)
+    ad.uns['compounds'] = _h5_table(comp)
+    if doses is not None: ad.uns['compound_doses'] = _h5_table(doses)
+    ad.write_h5ad(folder/'screen.h5ad', compression='gzip')
+    summary = _screen_summary(screen, ref, reference_cluster, comp, genes, gene_report, activity)
     save_json(summary, folder/'screen.json')
     return summary
 
@@ -240,7 +278,22 @@ class ScreenExports(RunCallback):
     def after_write(self, run):
         part = np.empty(len(run.df), dtype=object)
         for p,idx in run.split.items(): part[idx] = p
-        export_screen(run.folder, load_predictor(run.folder), run.data, X=run.X, part=part, reference_cluster=self.own['reference_cluster'], embedding=self.own['embedding'])
+        export_screen(run.folder, load_predictor(run.folder), run.data, X=run.X, part=part, reference_cluster=self.own['reference_cluster'], embedding=self.own['embedding'],
+                      fdr=self.own['fdr'], n_perm=self.own['n_perm'])
+
+# %% ../../nbs/33_drugseq_train.ipynb #443869d0
+def dose_targets(screen:Screen, # A plate with a dose column (e.g. from load_gct)
+                )->Screen:
+    "The plate with its own targets: the log10 dose as the score (vehicle wells one log unit below the lowest dose) and treated vs vehicle as the label."
+    if 'dose' not in screen.obs: raise input_error("the plate has no doses (dose.csv, --dose, or the GCT field pert_dose): dose targets need them", file=screen.source)
+    d, ctl = screen.obs['dose'].to_numpy(dtype=np.float64), screen.is_control
+    if (d[~ctl] <= 0).any(): raise input_error(f"dose 0 in a treated well (row {int(np.flatnonzero(~ctl & (d <= 0))[0]) + 2}): the log10 dose needs doses > 0", file=screen.source, column='dose')
+    logd = np.log10(np.where(ctl, 1., d))
+    logd[ctl] = logd[~ctl].min() - 1
+    obs = screen.obs.drop(columns=[c for c in ('label', 'activation_score', *screen.scores) if c in screen.obs])
+    return make_screen(screen.X, pd.DataFrame({'log10_dose': logd}), (~ctl).astype(int), obs['compound'], obs['well'],
+                       cluster=obs.get('cluster'), control=screen.control, source=screen.source, info={**screen.info, 'targets': 'log10 dose; treated vs vehicle'},
+                       genes=screen.genes, dose=np.where(ctl, np.nan, d))
 
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
 def _check_trainable(screen:Screen):
@@ -294,6 +347,8 @@ def predict_screen(run, # Run folder, its model.pt, or a Predictor
                    reference_cluster:str=None, # Only this cluster's DMSO wells form the centre
                    fill_missing:bool=False, # Read genes the plate lacks as the training mean (reported) instead of refusing
                    embedding:str='auto', # 2-D view: 'auto', 'pca' or 'umap'
+                   fdr:float=0.05, # False-discovery rate of the active calls
+                   n_perm:int=999, # Draws of each DMSO-vs-DMSO null
                   )->dict:
     "Score a plate with a trained run and write every export (and metrics.json when the plate is labelled)."
     pred = _drugseq_predictor(run)
@@ -304,25 +359,32 @@ def predict_screen(run, # Run folder, its model.pt, or a Predictor
         outs, Z = predict_outputs(pred.model, X, pred.tasks, latent=True)
         metrics = _plate_metrics(pred, screen, outs) if screen.labelled else None
         if metrics: save_json(metrics, tmp/'metrics.json')
-        summary = export_screen(tmp, pred, screen, X=X, reference_cluster=reference_cluster, embedding=embedding, outputs=(outs, Z), gene_report=report)
+        summary = export_screen(tmp, pred, screen, X=X, reference_cluster=reference_cluster, embedding=embedding, outputs=(outs, Z), gene_report=report, fdr=fdr, n_perm=n_perm)
     return {'summary': summary, 'metrics': metrics, 'genes': report}
 
 # %% ../../nbs/33_drugseq_train.ipynb #ad9f16f9
 def evaluate_drugseq(run, # Run folder, its model.pt, or a Predictor
                      screen:Screen, out, # Output folder for metrics and exports
-                     *, overwrite:bool=False, reference_cluster:str=None, embedding:str='auto')->dict:
+                     *, overwrite:bool=False, reference_cluster:str=None, embedding:str='auto', fdr:float=0.05)->dict:
     "Evaluate a trained model on every well of a labelled `screen` and write the exports (no training); returns the metrics."
     if not screen.labelled: raise input_error("evaluation needs scores and labels; to score an unlabelled plate use predict_screen / drugseq-predict", file=screen.source)
-    return predict_screen(run, screen, out, overwrite=overwrite, reference_cluster=reference_cluster, embedding=embedding)['metrics']
+    return predict_screen(run, screen, out, overwrite=overwrite, reference_cluster=reference_cluster, embedding=embedding, fdr=fdr)['metrics']
 
 # %% ../../nbs/33_drugseq_train.ipynb #64f725bf
 def read_screen(data, control:str='DMSO', scores:str=None, label:str=None, compound:str=None, well:str=None,
-                activation:str=None, cluster:str=None, layer:str=None)->Screen:
-    "A screen from a CSV-set folder or an `.h5ad` (roles named by obs columns, scores comma-separated; without scores and label, an unlabelled plate)."
+                activation:str=None, cluster:str=None, layer:str=None,
+                dose:str=None, # .h5ad: obs column of the dose; GCT/GCTX: column-metadata field of the dose (default pert_dose when present)
+               )->Screen:
+    "A screen from a CSV-set folder, an `.h5ad` (roles named by obs columns, scores comma-separated; without scores and label, an unlabelled plate) or a GCT/GCTX plate (roles from its column metadata)."
+    from mtl_bio.drugseq.gct import load_gct
     path = Path(data)
+    if path.suffix.lower() in ('.gct', '.gctx'):
+        if scores or label: raise input_error("a GCT/GCTX plate is read without phenotype scores or labels; train on its own targets with --dose_targets", file=path)
+        return load_gct(path, compound=compound or 'pert_iname', dose=dose or 'auto', control=control, cluster=cluster)
     if path.suffix.lower()=='.h5ad':
         if not compound: raise input_error("an .h5ad needs --compound (the obs column of the compound), and for training --scores and --label", file=path)
         if bool(scores) != bool(label): raise input_error("give both --scores and --label (a labelled screen), or neither (an unlabelled plate)", file=path)
         return load_h5ad(path, scores=[s.strip() for s in scores.split(',') if s.strip()] if scores else None, label=label, compound=compound, well=well,
-                         activation=activation, cluster=cluster, control=control, layer=layer)
+                         activation=activation, cluster=cluster, control=control, layer=layer, dose=dose)
+    if dose: raise input_error("--dose names an .h5ad obs column or a GCT field; a CSV-set folder keeps the doses in dose.csv", file=path)
     return load_drugseq(path, control)
