@@ -49,12 +49,13 @@ def first_baseline(m:dict) -> tuple:
 
 
 def l1000_bench(args):
-    from mtl_bio.drugseq.gct import read_gct, load_gct
+    from mtl_bio.drugseq.gct import read_gct, gct_screen
     from mtl_bio.drugseq.train import train_drugseq, dose_targets, pca_scores
     from mtl_bio.drugseq.activity import space_details, summarize_spaces
     if not PLATE.exists(): print(f"skipped l1000: {PLATE} is not here"); return
-    meta = read_gct(PLATE).obs
-    screen = dose_targets(load_gct(PLATE))
+    plate = read_gct(PLATE)   # read once: the screen, and the positive controls from pert_type
+    meta = plate.obs
+    screen = dose_targets(gct_screen(plate, source=str(PLATE)))
     poscons = set(meta.loc[meta.pert_type == 'trt_poscon', 'pert_iname'])
     compounds = sorted(set(screen.obs.compound) - {screen.control})
     folds = compound_folds(compounds, poscons, args.folds, args.seed)

@@ -42,7 +42,7 @@ STATISTICS = ('centroid', 'edistance')
 
 def _draws(m:int, k:int, n_perm:int, rng)->np.ndarray:
     "n_perm random subsets of size k of range(m), one per row"
-    return np.argpartition(rng.random((n_perm, m)), k-1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (n_perm, 1))
+    return np.argpartition(rng.random((n_perm, m)), k-1, axis=1)[:, :k]
 
 def _subsets(m:int, k:int, n_perm:int, rng)->np.ndarray:
     "Every subset of size k when there are at most n_perm of them (an exact null: drawing with repeats would claim a p below 1/#subsets), else n_perm random ones"
@@ -61,16 +61,17 @@ def permutation_null(P:np.ndarray, # The pooled wells (group and reference), wel
     if not 0 < k < m: raise MtlBioError(f"a group of {k} wells in a pool of {m} leaves no reference")
     subsets = _subsets(m, k, n_perm, rng)
     out = np.empty(len(subsets))
+    if statistic=='edistance': D = _sq_dists(P, P)
+    total = P.sum(0) if statistic=='centroid' else D.sum()
     for s in range(0, len(subsets), 256):   # blocks keep memory at 256 x pool
         idx = subsets[s:s+256]
         if statistic=='centroid':
             gsum = P[idx].sum(1)
-            out[s:s+len(idx)] = np.linalg.norm(gsum/k - (P.sum(0) - gsum)/(m-k), axis=1)
+            out[s:s+len(idx)] = np.linalg.norm(gsum/k - (total - gsum)/(m-k), axis=1)
         else:
-            D = _sq_dists(P, P) if s==0 else D
             gg = D[idx[:, :, None], idx[:, None, :]].sum((1, 2))
             gr = D[idx].sum((1, 2)) - gg
-            rr = D.sum() - gg - 2*gr
+            rr = total - gg - 2*gr
             out[s:s+len(idx)] = 2*gr/(k*(m-k)) - gg/k**2 - rr/(m-k)**2
     return out
 
@@ -126,11 +127,28 @@ def bh_qvalues(p, # p-values; NaN for no test
     if ok.any(): q[ok] = stats.false_discovery_control(p[ok], method='bh')
     return q
 
+def _with_calls(t:pd.DataFrame, fdr:float)->pd.DataFrame:
+    "t with its BH q-values (over its p column) and the active call at fdr"
+    t['q'] = bh_qvalues(t['p'].to_numpy())
+    t['active'] = t['q'] <= fdr
+    return t
+
 # %% ../../nbs/32a_drugseq_activity.ipynb #7239aa09
 def _shared_nulls(Z:np.ndarray, ref:np.ndarray, sizes, statistic:str, n_perm:int, seed:int)->dict:
     "Group size -> the DMSO-vs-DMSO null of that size (sizes the reference cannot supply are left out)"
     R = Z[ref]
     return {k: permutation_null(R, k, statistic=statistic, n_perm=n_perm, seed=seed+k) for k in sorted(set(sizes)) if k < len(R)}
+
+def _tested(reference, exclude=None)->np.ndarray:
+    "Boolean per well: neither a reference well nor excluded"
+    test = ~np.asarray(reference, dtype=bool)
+    return test if exclude is None else test & ~np.asarray(exclude, dtype=bool)
+
+def _against(Z:np.ndarray, ref:np.ndarray, statistic:str):
+    "The statistic of a group (its positions) against the fixed reference wells; for the centroid distance the reference mean is computed once"
+    if statistic!='centroid': return lambda g: _statistic(Z, g, ref, statistic)
+    centre = Z[ref].mean(0)
+    return lambda g: float(np.linalg.norm(Z[g].mean(0) - centre))
 
 def activity_calls(Z:np.ndarray, # The space: wells x dimensions (latent vectors, principal components, expression)
                    obs:pd.DataFrame, # Per-well table with the columns named in by
@@ -146,21 +164,19 @@ def activity_calls(Z:np.ndarray, # The space: wells x dimensions (latent vectors
     if null not in NULLS: raise MtlBioError(f"unknown null {null!r}; use one of {NULLS}")
     Z, by, ref = np.asarray(Z, dtype=np.float64), list(by), np.asarray(reference, dtype=bool)
     if not ref.sum() >= 2: raise MtlBioError(f"at least 2 reference wells are needed for a null, got {int(ref.sum())}")
-    test = ~ref if exclude is None else ~ref & ~np.asarray(exclude, dtype=bool)
+    test = _tested(ref, exclude)
     groups = {k: np.flatnonzero(test)[idx] for k, idx in obs.loc[test].groupby(by, sort=False, dropna=False).indices.items()}
     shared = _shared_nulls(Z, ref, [len(p) for p in groups.values()], statistic, n_perm, seed) if null=='dmso' else {}
-    rows = []
+    stat, rows = _against(Z, ref, statistic), []
     for i, (key, pos) in enumerate(groups.items()):
         if len(pos) in shared:
-            draws, d = shared[len(pos)], _statistic(Z, pos, ref, statistic)
+            draws, d = shared[len(pos)], stat(pos)
             r = {'distance': d, 'null_median': float(np.median(draws)), 'p': _p_value(draws, d)}
         else: r = permutation_test(Z, pos, ref, statistic=statistic, null='pooled', n_perm=n_perm, seed=seed+i)
         rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))), 'n_wells': len(pos), **r})
     t = pd.DataFrame(rows, columns=[*by, 'n_wells', 'distance', 'null_median', 'p'])
     t.insert(len(by)+3, 'effect', t['distance'] / t['null_median'].where(t['null_median'] > 0))
-    t['q'] = bh_qvalues(t['p'].to_numpy())
-    t['active'] = t['q'] <= fdr
-    return t
+    return _with_calls(t, fdr)
 
 # %% ../../nbs/32a_drugseq_activity.ipynb #ce8a17b3
 def dmso_calls(Z:np.ndarray, # The space: wells x dimensions
@@ -175,10 +191,7 @@ def dmso_calls(Z:np.ndarray, # The space: wells x dimensions
     groups = [order[i:i+size] for i in range(0, len(order) - size + 1, size)][:max_tests]
     rows = [{'wells': ','.join(map(str, g)), 'n_wells': len(g),
              **permutation_test(Z, g, np.setdiff1d(ref, g), statistic=statistic, null='dmso', n_perm=n_perm, seed=seed+1+i)} for i,g in enumerate(groups)]
-    t = pd.DataFrame(rows)
-    t['q'] = bh_qvalues(t['p'].to_numpy())
-    t['active'] = t['q'] <= fdr
-    return t
+    return _with_calls(pd.DataFrame(rows), fdr)
 
 # %% ../../nbs/32a_drugseq_activity.ipynb #2ff02924
 def well_distances(Z:np.ndarray, # The space: wells x dimensions
@@ -214,12 +227,15 @@ def dose_trend(distance, # Per-well distance to the reference centre
     return {'n_doses': len(np.unique(x)), 'dose_spearman': float(rho), 'dose_spearman_p': float(p), 'dose_slope': float(np.polyfit(np.log10(x), d, 1)[0])}
 
 # %% ../../nbs/32a_drugseq_activity.ipynb #246c1463
+def _dose_trends(dist:np.ndarray, obs:pd.DataFrame, test:np.ndarray)->pd.DataFrame:
+    "The dose trend of every compound over its tested wells, one row per compound"
+    return pd.DataFrame([{'compound': c, **dose_trend(dist[test][idx], obs['dose'].to_numpy()[test][idx])}
+                         for c, idx in obs.loc[test].groupby('compound', sort=False).indices.items()])
+
 def _dose_columns(t:pd.DataFrame, doses:pd.DataFrame, dist:np.ndarray, obs:pd.DataFrame, test:np.ndarray)->pd.DataFrame:
     "The dose trend and the lowest active dose of every compound, joined to its row"
-    trend = pd.DataFrame([{'compound': c, **dose_trend(dist[test][idx], obs['dose'].to_numpy()[test][idx])}
-                          for c, idx in obs.loc[test].groupby('compound', sort=False).indices.items()])
     low = doses.loc[doses.active].groupby('compound')['dose'].min().rename('lowest_active_dose')
-    return t.merge(trend, on='compound', how='left').merge(low, on='compound', how='left')
+    return t.merge(_dose_trends(dist, obs, test), on='compound', how='left').merge(low, on='compound', how='left')
 
 def compound_activity(Z:np.ndarray, # The space: wells x dimensions
                       obs:pd.DataFrame, # Per-well table: compound (and dose)
@@ -232,8 +248,7 @@ def compound_activity(Z:np.ndarray, # The space: wells x dimensions
     t = activity_calls(Z, obs, reference, **kw)
     if 'dose' not in obs: return t, None
     doses = activity_calls(Z, obs, reference, by=['compound', 'dose'], **kw)
-    test = ~np.asarray(reference, dtype=bool) if exclude is None else ~np.asarray(reference, dtype=bool) & ~np.asarray(exclude, dtype=bool)
-    return _dose_columns(t, doses, well_distances(Z, reference), obs, test), doses
+    return _dose_columns(t, doses, well_distances(Z, reference), obs, _tested(reference, exclude)), doses
 
 # %% ../../nbs/32a_drugseq_activity.ipynb #9c50d865
 def activity_tables(spaces:dict, # Name -> wells x dimensions (e.g. {'latent': Z, 'pca': PCs})
@@ -276,8 +291,8 @@ def space_details(spaces:dict, # Name -> wells x dimensions; a space named 'edis
                                    'positive': obs['compound'].isin(pos).to_numpy()[keep], 'distance': d[keep],
                                    'dose': obs['dose'].to_numpy()[keep] if 'dose' in obs else np.nan}))
         calls = activity_calls(V, obs, ref, statistic=stat, n_perm=n_perm, exclude=~test & ~ref, seed=seed)
-        trend = [dose_trend(d[(obs['compound']==c).to_numpy() & test], obs['dose'].to_numpy()[(obs['compound']==c).to_numpy() & test]) if 'dose' in obs else {} for c in calls['compound']]
-        comps.append(pd.concat([calls[['compound', 'n_wells', 'distance', 'p']].assign(space=s), pd.DataFrame(trend, index=calls.index)], axis=1))
+        c = calls[['compound', 'n_wells', 'distance', 'p']].assign(space=s)
+        comps.append(c.merge(_dose_trends(d, obs, test), on='compound', how='left') if 'dose' in obs else c)
         for k in dmso_sizes:
             if ref.sum() >= 2*k + 1: dmso.append(dmso_calls(V, ref, size=k, statistic=stat, n_perm=n_perm, seed=seed)[['n_wells', 'p']].assign(space=s, size=k))
     return {'compounds': pd.concat(comps, ignore_index=True), 'wells': pd.concat(wells, ignore_index=True), 'dmso': pd.concat(dmso, ignore_index=True) if dmso else None}

@@ -10,7 +10,7 @@ from ..core import *
 from .data import Screen, screen_from_anndata
 
 # %% auto #0
-__all__ = ['GCT_MISSING', 'read_gct', 'load_gct']
+__all__ = ['GCT_MISSING', 'read_gct', 'gct_screen', 'load_gct']
 
 # %% ../../nbs/30a_drugseq_gct.ipynb #2ea5218d
 GCT_MISSING = ('-666', '-666.0', '-666.00', '-666.000', 'na', 'NA', 'NaN', 'nan', '')   # what CMap and cmapPy read as missing
@@ -96,20 +96,26 @@ def read_gct(path, # A .gct (version 1.2 or 1.3) or .gctx file
     return anndata.AnnData(X=X, obs=obs, var=var)
 
 # %% ../../nbs/30a_drugseq_gct.ipynb #8cde3559
+def gct_screen(ad, # A plate read by read_gct (an anndata.AnnData with the CMap metadata)
+               *, compound:str='pert_iname', # Column-metadata field of the compound
+               dose:str='auto', # Column-metadata field of the dose ('auto': pert_dose when the plate has it; None: no dose)
+               control:str='DMSO', # The compound name of the control wells
+               genes:str=None, # Row-metadata field to name the genes by (default: the row ids)
+               cluster:str=None, # Column-metadata field of a cluster id (default: none)
+               source=None, # Where the plate was read from, for messages
+              )->Screen:
+    "An unlabelled `Screen` from a plate already read, with the compound and dose of every well from its column metadata."
+    if genes is not None:
+        if genes not in ad.var: raise input_error(f"no row-metadata field {genes!r}; fields: {list(ad.var.columns)}", file=source, column=genes)
+        names = ad.var[genes].astype(str)
+        if names.duplicated().any(): raise input_error(f"gene name {names[names.duplicated()].iloc[0]!r} appears twice in {genes!r}; use the row ids", file=source, column=genes)
+        ad = ad.copy(); ad.var_names = names.to_numpy()
+    if dose=='auto': dose = 'pert_dose' if 'pert_dose' in ad.obs else None
+    if dose is not None and dose not in ad.obs: raise input_error(f"no column-metadata field {dose!r} for the dose (pass dose=None for a plate without doses); fields: {list(ad.obs.columns)}", file=source, column=dose)
+    return screen_from_anndata(ad, compound=compound, dose=dose, cluster=cluster, control=control, source=source)
+
 def load_gct(path, # A .gct or .gctx plate
-             *, compound:str='pert_iname', # Column-metadata field of the compound
-             dose:str='auto', # Column-metadata field of the dose ('auto': pert_dose when the plate has it; None: no dose)
-             control:str='DMSO', # The compound name of the control wells
-             genes:str=None, # Row-metadata field to name the genes by (default: the row ids)
-             cluster:str=None, # Column-metadata field of a cluster id (default: none)
+             **roles, # See gct_screen: compound, dose, control, genes, cluster
             )->Screen:
     "An unlabelled `Screen` from a GCT or GCTX plate, with the compound and dose of every well from its column metadata."
-    ad = read_gct(path)
-    if genes is not None:
-        if genes not in ad.var: raise input_error(f"no row-metadata field {genes!r}; fields: {list(ad.var.columns)}", file=path, column=genes)
-        names = ad.var[genes].astype(str)
-        if names.duplicated().any(): raise input_error(f"gene name {names[names.duplicated()].iloc[0]!r} appears twice in {genes!r}; use the row ids", file=path, column=genes)
-        ad.var_names = names.to_numpy()
-    if dose=='auto': dose = 'pert_dose' if 'pert_dose' in ad.obs else None
-    if dose is not None and dose not in ad.obs: raise input_error(f"no column-metadata field {dose!r} for the dose (pass dose=None for a plate without doses); fields: {list(ad.obs.columns)}", file=path, column=dose)
-    return screen_from_anndata(ad, compound=compound, dose=dose, cluster=cluster, control=control, source=str(path))
+    return gct_screen(read_gct(path), source=str(path), **roles)

@@ -14,6 +14,7 @@ from ..runs import train_run, run_config, merge_config, load_predictor, predict_
 from ..config import Positive, PosInt
 from ..metrics import evaluate_task
 from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
+from .gct import load_gct
 from ..registry import check_run_pipeline
 from . import spec
 from .spec import TOKENISATIONS, NORMALIZE
@@ -134,6 +135,13 @@ def _plain(v):
         return np.array(v) if v and len(kinds)==1 and kinds <= {int, float, str, bool} else json.dumps(v, default=str)
     return str(v) if isinstance(v, Path) else v
 
+def _h5_table(t:pd.DataFrame)->pd.DataFrame:
+    "A table as an .h5ad's obs and uns hold it: text columns as strings"
+    t = t.copy()
+    for c in t.columns:
+        if t[c].dtype==object: t[c] = t[c].astype(str)
+    return t
+
 def screen_anndata(screen:Screen, # The screen that was scored
                    pred:Predictor, # The model that scored it
                    wells:pd.DataFrame, # The per-well table (wells.csv)
@@ -148,9 +156,7 @@ def screen_anndata(screen:Screen, # The screen that was scored
     X = gene_columns(screen.X, pos)   # genes filled at prediction: zeros here
     var = genes.set_index('gene').reindex(feat.columns)
     var['training_mean'], var['training_sd'], var['in_plate'] = np.asarray(feat.mean, np.float32), np.asarray(feat.std, np.float32), pos >= 0
-    obs = wells.set_index(wells['well'].astype(str)).drop(columns='well')
-    for c in obs.columns:
-        if obs[c].dtype==object: obs[c] = obs[c].astype(str)
+    obs = _h5_table(wells.set_index(wells['well'].astype(str)).drop(columns='well'))
     ad = anndata.AnnData(X=X, obs=obs, var=var)
     ad.obs_names.name, ad.var_names.name = 'well', 'gene'
     ad.obsm['X_mtl'] = np.asarray(Z, dtype=np.float32)
@@ -181,13 +187,6 @@ def _settings(pred:Predictor, screen:Screen, reference_cluster, gene_report:dict
             'input': {k: feat.get(k) for k in ('normalize', 'counts', 'target_sum', 'n_top_genes', 'standardize')} | {'n_genes': len(feat['columns'])},
             'model': {k: getattr(enc, k, None) for k in ('tokens', 'n_tokens', 'module_size', 'patch_size')},
             'genes_missing_filled': (gene_report or {}).get('missing', []), 'genes_extra_dropped': len((gene_report or {}).get('extra', []))}
-
-def _h5_table(t:pd.DataFrame)->pd.DataFrame:
-    "A table as an .h5ad's uns holds it: text columns as strings"
-    t = t.copy()
-    for c in t.columns:
-        if t[c].dtype==object: t[c] = t[c].astype(str)
-    return t
 
 def export_screen(folder, # Output folder (exists)
                   pred:Predictor, # A trained DRUG-seq model
@@ -287,7 +286,7 @@ def dose_targets(screen:Screen, # A plate with a dose column (e.g. from load_gct
     "The plate with its own targets: the log10 dose as the score (vehicle wells one log unit below the lowest dose) and treated vs vehicle as the label."
     if 'dose' not in screen.obs: raise input_error("the plate has no doses (dose.csv, --dose, or the GCT field pert_dose): dose targets need them", file=screen.source)
     d, ctl = screen.obs['dose'].to_numpy(dtype=np.float64), screen.is_control
-    if (d[~ctl] <= 0).any(): raise input_error(f"dose 0 in a treated well (row {int(np.flatnonzero(~ctl & (d <= 0))[0]) + 2}): the log10 dose needs doses > 0", file=screen.source, column='dose')
+    if (d[~ctl] <= 0).any(): raise input_error("dose 0 in a treated well: the log10 dose needs doses > 0", file=screen.source, column='dose', row=int(np.flatnonzero(~ctl & (d <= 0))[0]))
     logd = np.log10(np.where(ctl, 1., d))
     logd[ctl] = logd[~ctl].min() - 1
     obs = screen.obs.drop(columns=[c for c in ('label', 'activation_score', *screen.scores) if c in screen.obs])
@@ -376,7 +375,6 @@ def read_screen(data, control:str='DMSO', scores:str=None, label:str=None, compo
                 dose:str=None, # .h5ad: obs column of the dose; GCT/GCTX: column-metadata field of the dose (default pert_dose when present)
                )->Screen:
     "A screen from a CSV-set folder, an `.h5ad` (roles named by obs columns, scores comma-separated; without scores and label, an unlabelled plate) or a GCT/GCTX plate (roles from its column metadata)."
-    from mtl_bio.drugseq.gct import load_gct
     path = Path(data)
     if path.suffix.lower() in ('.gct', '.gctx'):
         if scores or label: raise input_error("a GCT/GCTX plate is read without phenotype scores or labels; train on its own targets with --dose_targets", file=path)
