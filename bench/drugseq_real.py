@@ -3,10 +3,11 @@
 1. l1000 -- the L1000 plate in ../shared/data/l1000_plate (978 genes x 377 wells of A375 cells, kinase inhibitors at 6 doses,
    26 DMSO wells, 4 positive controls at 5-6 doses). The compounds are dealt into --folds folds (whole compounds, every dose;
    the positive controls spread over the folds). For each fold the model trains on the plate's own targets (`dose_targets`:
-   log10 dose and treated vs vehicle) on the other compounds' wells and the DMSO wells, with the held-out compounds as the
-   run's test rows, never seen in training. On the held-out wells three spaces stand side by side:
+   log10 dose, the top --pcs principal components of the z-scored genes fitted on the fold's training wells, and treated vs
+   vehicle) on the other compounds' wells and the DMSO wells, with the held-out compounds as the run's test rows, never seen
+   in training. On the held-out wells three spaces stand side by side:
      latent     the model's latent space;
-     pca        the top 50 principal components of the same z-scored genes, fitted on the fold's training wells;
+     pca        the top --pca (50) principal components of the same z-scored genes, fitted on the fold's training wells;
      edistance  the E-distance (pertpy's) on the z-scored genes themselves.
    Figures: the median over held-out compounds of Spearman's rho between dose and the distance to the DMSO wells; the AUROC
    of positive-control wells against DMSO wells on that distance (each fold's distances over its median DMSO distance, so
@@ -18,7 +19,7 @@
 3. generated -- drugseq-demo's generated screen (768 wells x 2,541 genes, 20 epochs): the planted strong perturbers among the
    top 4 compounds and the programme genes among the top 40 genes.
 
-    python bench/drugseq_real.py [--only l1000,pbmc,generated] [--folds 3] [--epochs 50] [--arch JSON] [--train JSON] [--out runs/bench_drugseq_real]
+    python bench/drugseq_real.py [--only l1000,pbmc,generated] [--folds 3] [--epochs 50] [--pcs 4] [--pca 50] [--arch JSON] [--train JSON] [--out runs/bench_drugseq_real]
 """
 import argparse, json, sys, time
 from pathlib import Path
@@ -55,7 +56,8 @@ def l1000_bench(args):
     if not PLATE.exists(): print(f"skipped l1000: {PLATE} is not here"); return
     plate = read_gct(PLATE)   # read once: the screen, and the positive controls from pert_type
     meta = plate.obs
-    screen = dose_targets(gct_screen(plate, source=str(PLATE)))
+    plain = gct_screen(plate, source=str(PLATE))
+    screen = dose_targets(plain, pcs=0)   # the dose and label every fold shares
     poscons = set(meta.loc[meta.pert_type == 'trt_poscon', 'pert_iname'])
     compounds = sorted(set(screen.obs.compound) - {screen.control})
     folds = compound_folds(compounds, poscons, args.folds, args.seed)
@@ -67,20 +69,20 @@ def l1000_bench(args):
         t0, run = time.time(), Path(args.out)/f'l1000_fold{f}'
         cfg = {'split': {'method': 'heldout', 'group_col': 'compound', 'test_groups': held, 'valid_pct': 0.1, 'seed': args.seed},
                'train': {'epochs': args.epochs, 'quiet': True, **args.train}, 'embedding': 'pca', 'architecture': args.arch, 'n_perm': args.n_perm}
-        res = train_drugseq(screen, cfg, run, overwrite=True)
+        res = train_drugseq(dose_targets(plain, pcs=args.pcs, fit_rows=~screen.obs.compound.isin(held).to_numpy()), cfg, run, overwrite=True)
         split = pd.read_csv(run/'split.csv')
         train_rows = np.sort(split.row[split.part == 'train'].to_numpy())
         seen = set(screen.obs.compound.to_numpy()[split.row[split.part != 'test'].to_numpy()])
         assert not seen & set(held), f"held-out compounds in training: {seen & set(held)}"
         X = zscore(np.asarray(screen.X, dtype=np.float64), train_rows)
         spaces = {'latent': pd.read_csv(run/'latent.csv').drop(columns='well').to_numpy(),
-                  'pca': pca_scores(X.astype(np.float32), train_rows, 50), 'edistance': X}
+                  'pca': pca_scores(X.astype(np.float32), train_rows, args.pca), 'edistance': X}
         d = space_details(spaces, screen.obs, ref, test=screen.obs.compound.isin(held).to_numpy(), positive=poscons, n_perm=args.n_perm, seed=args.seed + f)
         details.append({k: v.assign(fold=f) for k, v in d.items()})
         name, b = first_baseline(res.metrics['test']['scores'])
-        fits.append({'fold': f, 'dose_r2': res.metrics['test']['scores']['r2'], 'ridge_r2': b['r2'], 'secs': time.time() - t0})
+        fits.append({'fold': f, 'dose_r2': res.metrics['test']['scores']['targets']['log10_dose']['r2'], 'ridge_r2': b['targets']['log10_dose']['r2'], 'secs': time.time() - t0})
         print(f"fold {f}: {len(held)} held-out compounds ({sorted(poscons & set(held))} among them); held-out log10 dose r2 {fits[-1]['dose_r2']:.3f} "
-              f"({name}: {b['r2']:.3f}); {time.time() - t0:.0f} s", flush=True)
+              f"({name}: {fits[-1]['ridge_r2']:.3f}); {time.time() - t0:.0f} s", flush=True)
     all_details = {k: pd.concat([d[k] for d in details], ignore_index=True) for k in details[0]}
     table = summarize_spaces(all_details, dose_at_least=1.)
     pd.set_option('display.width', 250)
@@ -126,6 +128,8 @@ def main(argv=None):
     p.add_argument('--epochs', type=int, default=50)
     p.add_argument('--n_perm', type=int, default=999)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--pca', type=int, default=50, help='principal components of the L1000 pca space (the pipeline uses 50)')
+    p.add_argument('--pcs', type=int, default=4, help='principal components among the L1000 dose targets (0: the log10 dose alone, the design before)')
     p.add_argument('--arch', type=json.loads, default={}, help='architecture settings (drugseq_model_config), as JSON')
     p.add_argument('--train', type=json.loads, default={}, help='train settings beside epochs and quiet (e.g. {"wd": 0.1}), as JSON')
     p.add_argument('--out', default='runs/bench_drugseq_real')

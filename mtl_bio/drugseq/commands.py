@@ -56,7 +56,7 @@ def drugseq_train_cli(data:str, # Folder with the CSV set (expr_mat.csv, ...), a
                       quiet:bool=False, # No progress bars
                       single_task:bool=False, # Also train one model per task on the same split and report Δm (multiplies the training time)
                       dose:str=None, # .h5ad: obs column of the dose; GCT: column-metadata field of the dose (default: pert_dose in a GCT plate, none otherwise)
-                      dose_targets:bool=False, # Train on the plate's own targets, log10 dose and treated vs vehicle (default: the screen's scores and label)
+                      dose_targets:bool=False, # Train on the plate's own targets: log10 dose and four principal components of the genes, treated vs vehicle (default: the screen's scores and label)
                       fdr:float=None, # False-discovery rate of the active calls (default 0.05)
                      ):
     "Train the DRUG-seq gene-token Transformer (or, with --skip_train, evaluate and export from a checkpoint)."

@@ -13,7 +13,7 @@ from ..core import *
 from ..runs import train_run, run_config, merge_config, load_predictor, predict_outputs, format_metrics, Predictor, RunResult, NonNegative, RunCallback, Baselines
 from ..config import Positive, PosInt
 from ..metrics import evaluate_task
-from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen
+from .data import Screen, load_drugseq, load_h5ad, example_screen, pbmc_screen, make_screen, write_screen, derived_activation
 from .gct import load_gct
 from ..registry import check_run_pipeline
 from . import spec
@@ -236,16 +236,19 @@ def pca_scores(X, # Model inputs of every well: an array or LazyRows
                rows, # The wells the components are fitted on
                n_components:int=50, # Principal components kept
                max_wells:int=4000, # At most this many of rows (a seeded sample) fit the components
-               bs:int=1024, seed:int=0)->np.ndarray:
+               bs:int=1024, seed:int=0,
+               *, standardize:bool=False, # z-score every gene on the fitting wells first
+              )->np.ndarray:
     "Every well's coordinates on the top principal components of the `rows` wells' inputs (wells x n_components), projected batch by batch."
     from sklearn.utils.extmath import randomized_svd
     rows = np.asarray(rows)
     fit = rows if len(rows) <= max_wells else np.sort(np.random.default_rng(seed).choice(rows, max_wells, replace=False))
     F = np.asarray(X[fit], dtype=np.float32)
-    centre = F.mean(0)
+    centre, scale = F.mean(0), (F.std(0) if standardize else np.ones(F.shape[1], dtype=np.float32))
+    scale = np.where(scale > 0, scale, 1.).astype(np.float32)
     k = max(1, min(n_components, min(F.shape) - 1))
-    _, _, vt = randomized_svd(F - centre, k, random_state=seed)
-    return np.concatenate([(np.asarray(X[i:i+bs], dtype=np.float32) - centre) @ vt.T for i in range(0, len(X), bs)])
+    _, _, vt = randomized_svd((F - centre) / scale, k, random_state=seed)
+    return np.concatenate([((np.asarray(X[i:i+bs], dtype=np.float32) - centre) / scale) @ vt.T for i in range(0, len(X), bs)])
 
 # %% ../../nbs/33_drugseq_train.ipynb #50bd41d2
 def expression_baselines(X, # Model inputs of every well: an array or LazyRows
@@ -282,16 +285,25 @@ class ScreenExports(RunCallback):
 
 # %% ../../nbs/33_drugseq_train.ipynb #443869d0
 def dose_targets(screen:Screen, # A plate with a dose column (e.g. from load_gct)
+                 *, pcs:int=4, # Top principal components of the z-scored expression added to the scores (0: the log10 dose alone)
+                 fit_rows=None, # Wells the components are fitted on (default every well; pass the training wells to keep held-out wells out)
                 )->Screen:
-    "The plate with its own targets: the log10 dose as the score (vehicle wells one log unit below the lowest dose) and treated vs vehicle as the label."
+    "The plate with its own targets: the log10 dose (vehicle wells one log unit below the lowest dose) and the top `pcs` principal components (each scaled to unit variance on the fitting wells) as scores, treated vs vehicle as the label, the log10 dose as the activation scalar."
     if 'dose' not in screen.obs: raise input_error("the plate has no doses (dose.csv, --dose, or the GCT field pert_dose): dose targets need them", file=screen.source)
     d, ctl = screen.obs['dose'].to_numpy(dtype=np.float64), screen.is_control
     if (d[~ctl] <= 0).any(): raise input_error("dose 0 in a treated well: the log10 dose needs doses > 0", file=screen.source, column='dose', row=int(np.flatnonzero(~ctl & (d <= 0))[0]))
     logd = np.log10(np.where(ctl, 1., d))
     logd[ctl] = logd[~ctl].min() - 1
+    scores = pd.DataFrame({'log10_dose': logd})
+    if pcs:
+        rows = np.arange(screen.n_wells) if fit_rows is None else np.asarray(fit_rows)
+        if rows.dtype == bool: rows = np.flatnonzero(rows)
+        P = pca_scores(screen.X, rows, pcs, standardize=True)
+        P = P / np.where(P[rows].std(0) > 0, P[rows].std(0), 1.)
+        for j in range(P.shape[1]): scores[f'pc{j+1}'] = P[:, j]
     obs = screen.obs.drop(columns=[c for c in ('label', 'activation_score', *screen.scores) if c in screen.obs])
-    return make_screen(screen.X, pd.DataFrame({'log10_dose': logd}), (~ctl).astype(int), obs['compound'], obs['well'],
-                       cluster=obs.get('cluster'), control=screen.control, source=screen.source, info={**screen.info, 'targets': 'log10 dose; treated vs vehicle'},
+    return make_screen(screen.X, scores, (~ctl).astype(int), obs['compound'], obs['well'], activation=derived_activation(logd[:, None]), activation_source='log10 dose',
+                       cluster=obs.get('cluster'), control=screen.control, source=screen.source, info={**screen.info, 'targets': f'log10 dose{f" and {P.shape[1]} principal components" if pcs else ""}; treated vs vehicle'},
                        genes=screen.genes, dose=np.where(ctl, np.nan, d))
 
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
