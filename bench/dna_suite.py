@@ -12,6 +12,8 @@ class; and the training time.
     fragments                              synthetic enhancers of 1-3 fragments: dark and light, the authors' category as the class; held-out
                                            source enhancer (AB80_*, Cab-1_*, rbcS-E9_*), held-out fragment (every construct containing it)
     variants                               enhancer variants (ZT8, ZT20, ZT32 with the class rules, quantile thresholds; stratified split)
+    variants_assays                        the same variants in two assays of one model: dark and light, and ZT8, ZT20, ZT32 (no class;
+                                           random split), beside each assay alone on the same split's rows of that assay
 
     python bench/dna_suite.py [--only promoters_leaf,fragments] [--design cnn] [--fragments all|N] [--splits random,heldout] [--config JSON] [--out runs/bench_dna_suite]
 
@@ -78,29 +80,39 @@ def promoters(a, assay:str) -> list:
         print(f"[{name}] {split}: {secs:.0f} s", flush=True)
     return rows
 
-def promoters_both(a) -> list:
-    "Leaf and protoplast as two assays of one model, then each assay alone on the same split's rows of that assay"
+def assay_rows(a, name:str, files:list, signals:list, *, published:bool=False) -> list:
+    "Several assays as one model (each signal masked where a sequence was not measured in its assay), random split; then each assay alone on the same split's rows of that assay"
     from mtl_bio.dna.assays import read_assays
     from mtl_bio.data import load_split
-    files = [DATA/'jores2021_promoters'/f'{x}.csv' for x in ('leaf', 'protoplast')]
-    df, cols, _ = read_assays(files, ['enrichment'], on_invalid='drop')
-    out = Path(a.out)/'promoters_both'/'random'
-    res, secs = train(df, base_cfg(a, signals=cols, split={'method': 'random'}), out)
-    print(f"[promoters_both] two assays: {secs:.0f} s", flush=True)
-    split, rows = load_split(out/'split.csv'), []
-    for col in cols:
-        assay = col.split('_')[0]
-        t = res.metrics['test']['signals']['targets'][col]
-        rows.append({'data': 'promoters_both', 'split': f'random, {assay} rows', 'model': 'mtl_bio, two assays', 'n test': t['n'], 'r': t['pearson'], 'r2': t['r2'], 'class macro F1': np.nan, 'train s': secs})
-        rows += published_rows(out, signal=col, published=f'{assay}_published_cnn_pred', data='promoters_both', split=f'random, {assay} rows')
-        keep = np.flatnonzero(df[col].notna().to_numpy())
+    df, cols, _ = read_assays(files, signals, on_invalid='drop')
+    out = Path(a.out)/name/'random'
+    res, secs = train(df, base_cfg(a, signals=cols, class_col='none', split={'method': 'random'}), out)
+    print(f"[{name}] {len(files)} assays in one model ({len(df)} distinct sequences): {secs:.0f} s", flush=True)
+    split, rows, targets = load_split(out/'split.csv'), [], res.metrics['test']['signals']['targets']
+    for f in files:
+        assay, header = Path(f).stem, set(pd.read_csv(f, nrows=0).columns)
+        mine = [f'{assay}_{x}' if f'{assay}_{x}' in cols else x for x in signals if x in header]
+        where = f'random, {assay} rows'
+        rows.append({'data': name, 'split': where, 'model': f'mtl_bio, {len(files)} assays', 'n test': max(targets[c]['n'] for c in mine),
+                     'r': np.mean([targets[c]['pearson'] for c in mine]), 'r2': np.mean([targets[c]['r2'] for c in mine]), 'class macro F1': np.nan, 'train s': secs})
+        if published: rows += published_rows(out, signal=mine[0], published=f'{assay}_published_cnn_pred', data=name, split=where)
+        keep = np.flatnonzero(df[mine].notna().any(axis=1).to_numpy())
         pos = pd.Series(np.arange(len(keep)), index=keep)
         one = {p: pos.reindex(np.asarray(v)).dropna().astype(int).to_numpy() for p, v in split.items()}
-        r1, s1 = train(df.iloc[keep].reset_index(drop=True), base_cfg(a, signals=[col], split={'method': 'random'}), Path(a.out)/'promoters_both'/f'{assay}_alone', split=one)
+        r1, s1 = train(df.iloc[keep].reset_index(drop=True), base_cfg(a, signals=mine, class_col='none', split={'method': 'random'}), Path(a.out)/name/f'{assay}_alone', split=one)
         t1 = r1.metrics['test']['signals']
-        rows.append({'data': 'promoters_both', 'split': f'random, {assay} rows', 'model': 'mtl_bio, this assay alone', 'n test': t1['n'], 'r': t1['pearson'], 'r2': t1['r2'], 'class macro F1': np.nan, 'train s': s1})
-        print(f"[promoters_both] {assay} alone: {s1:.0f} s", flush=True)
+        rows.append({'data': name, 'split': where, 'model': 'mtl_bio, this assay alone', 'n test': t1['n'], 'r': t1['pearson'], 'r2': t1['r2'], 'class macro F1': np.nan, 'train s': s1})
+        print(f"[{name}] {assay} alone: {s1:.0f} s", flush=True)
     return rows
+
+def promoters_both(a) -> list:
+    "Leaf and protoplast as two assays of one model, then each assay alone on the same split's rows of that assay"
+    return assay_rows(a, 'promoters_both', [DATA/'jores2021_promoters'/f'{x}.csv' for x in ('leaf', 'protoplast')], ['enrichment'], published=True)
+
+def variants_assays(a) -> list:
+    "The enhancer variants measured in the dark and the light, and at three circadian time points, as two assays of one model, then each alone"
+    d = DATA/'jores2024_starr'
+    return assay_rows(a, 'variants_assays', [d/'light_dark_variants.csv', d/'circadian_variants.csv'], ['dark', 'light', 'ZT8', 'ZT20', 'ZT32'])
 
 def fragments(a) -> list:
     from mtl_bio.dna.load import load_sequences
@@ -127,7 +139,7 @@ def variants(a) -> list:
     return result_rows(res, data='variants', split='stratified', secs=secs)
 
 SUITES = {'promoters_leaf': lambda a: promoters(a, 'leaf'), 'promoters_protoplast': lambda a: promoters(a, 'protoplast'),
-          'promoters_both': promoters_both, 'fragments': fragments, 'variants': variants}
+          'promoters_both': promoters_both, 'fragments': fragments, 'variants': variants, 'variants_assays': variants_assays}
 
 def summary(t:pd.DataFrame) -> None:
     "Per data set and split kind: the model's mean r (and F1) beside ridge's (and logistic regression's)"
