@@ -69,7 +69,8 @@ def l1000_bench(args):
         t0, run = time.time(), Path(args.out)/f'l1000_fold{f}'
         cfg = {'split': {'method': 'heldout', 'group_col': 'compound', 'test_groups': held, 'valid_pct': 0.1, 'seed': args.seed},
                'train': {'epochs': args.epochs, 'quiet': True, **args.train}, 'embedding': 'pca', 'architecture': args.arch, 'n_perm': args.n_perm}
-        res = train_drugseq(dose_targets(plain, pcs=args.pcs, fit_rows=~screen.obs.compound.isin(held).to_numpy()), cfg, run, overwrite=True)
+        test = screen.obs.compound.isin(held).to_numpy()
+        res = train_drugseq(dose_targets(plain, pcs=args.pcs, fit_rows=~test), cfg, run, overwrite=True)
         split = pd.read_csv(run/'split.csv')
         train_rows = np.sort(split.row[split.part == 'train'].to_numpy())
         seen = set(screen.obs.compound.to_numpy()[split.row[split.part != 'test'].to_numpy()])
@@ -77,7 +78,7 @@ def l1000_bench(args):
         X = zscore(np.asarray(screen.X, dtype=np.float64), train_rows)
         spaces = {'latent': pd.read_csv(run/'latent.csv').drop(columns='well').to_numpy(),
                   'pca': pca_scores(X.astype(np.float32), train_rows, args.pca), 'edistance': X}
-        d = space_details(spaces, screen.obs, ref, test=screen.obs.compound.isin(held).to_numpy(), positive=poscons, n_perm=args.n_perm, seed=args.seed + f)
+        d = space_details(spaces, screen.obs, ref, test=test, positive=poscons, n_perm=args.n_perm, seed=args.seed + f)
         details.append({k: v.assign(fold=f) for k, v in d.items()})
         name, b = first_baseline(res.metrics['test']['scores'])
         fits.append({'fold': f, 'dose_r2': res.metrics['test']['scores']['targets']['log10_dose']['r2'], 'ridge_r2': b['targets']['log10_dose']['r2'], 'secs': time.time() - t0})

@@ -299,11 +299,12 @@ def dose_targets(screen:Screen, # A plate with a dose column (e.g. from load_gct
         rows = np.arange(screen.n_wells) if fit_rows is None else np.asarray(fit_rows)
         if rows.dtype == bool: rows = np.flatnonzero(rows)
         P = pca_scores(screen.X, rows, pcs, standardize=True)
-        P = P / np.where(P[rows].std(0) > 0, P[rows].std(0), 1.)
+        sd = P[rows].std(0)
+        P = P / np.where(sd > 0, sd, 1.)
         for j in range(P.shape[1]): scores[f'pc{j+1}'] = P[:, j]
     obs = screen.obs.drop(columns=[c for c in ('label', 'activation_score', *screen.scores) if c in screen.obs])
     return make_screen(screen.X, scores, (~ctl).astype(int), obs['compound'], obs['well'], activation=derived_activation(logd[:, None]), activation_source='log10 dose',
-                       cluster=obs.get('cluster'), control=screen.control, source=screen.source, info={**screen.info, 'targets': f'log10 dose{f" and {P.shape[1]} principal components" if pcs else ""}; treated vs vehicle'},
+                       cluster=obs.get('cluster'), control=screen.control, source=screen.source, info={**screen.info, 'targets': ' and '.join(['log10 dose', *([f'{P.shape[1]} principal components'] if pcs else [])]) + '; treated vs vehicle'},
                        genes=screen.genes, dose=np.where(ctl, np.nan, d))
 
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
