@@ -26,12 +26,12 @@ from .checkpoints import *
 from .card import *
 
 # %% auto #0
-__all__ = ['STAGES', 'EVENTS', 'RunCallback', 'Run', 'trained_on', 'RunResult', 'Baselines', 'SingleTask', 'train_run',
-           'FEATURIZERS', 'register_featurizer', 'Featurizer', 'featurizer_from_dict', 'featurizer_settings',
-           'ColumnFeaturizer', 'DEFAULTS', 'PosInt', 'Seed', 'Positive', 'NonNegative', 'Fraction', 'REFIT',
-           'RUN_TYPES', 'check_sections', 'run_config', 'merge_config', 'predict_outputs', 'relative_of',
-           'outputs_frame', 'Predictor', 'CKPT_FORMAT', 'save_checkpoint', 'load_predictor', 'format_metrics',
-           'model_card']
+__all__ = ['STAGES', 'EVENTS', 'RunCallback', 'Run', 'trained_on', 'RunResult', 'Baselines', 'labelled_split', 'SingleTask',
+           'train_run', 'FEATURIZERS', 'register_featurizer', 'Featurizer', 'featurizer_from_dict',
+           'featurizer_settings', 'ColumnFeaturizer', 'DEFAULTS', 'PosInt', 'Seed', 'Positive', 'NonNegative',
+           'Fraction', 'REFIT', 'RUN_TYPES', 'check_sections', 'run_config', 'merge_config', 'predict_outputs',
+           'relative_of', 'outputs_frame', 'Predictor', 'CKPT_FORMAT', 'save_checkpoint', 'load_predictor',
+           'format_metrics', 'model_card']
 
 # %% ../nbs/08e_runs.ipynb #21cd99ad
 _all_ = ['FEATURIZERS', 'register_featurizer', 'Featurizer', 'featurizer_from_dict', 'featurizer_settings', 'ColumnFeaturizer',
@@ -445,17 +445,29 @@ def _own_monitor(monitor:str, task)->str:
     "The early-stopping rule of a single-task model: a loss stays a loss; a metric becomes the task's own"
     return monitor if 'loss' in monitor else TaskMetric(task, 0).name
 
+# %% ../nbs/08e_runs.ipynb #0532e0c2
+def labelled_split(split:dict, # Part -> row positions
+                   task, # A Task
+                   y:np.ndarray, # The task's encoded targets of every row
+                  )->dict:
+    "The split's rows that carry a label of `task` (any of its columns), part by part, in the same order."
+    known = missing_mask(task, y).reshape(len(y), -1).any(1)
+    return {p: np.asarray(rows)[known[np.asarray(rows, dtype=int)]] for p, rows in split.items()}
+
 # %% ../nbs/08e_runs.ipynb #e06107cf
 def _single_task_run(run:Run, i:int)->Run:
     "The run's task i alone: a copy of the run state with one task, trained and evaluated as the run was (its folds, its split, its inputs)"
     t, sub = run.tasks[i], copy.copy(run)
     sub.tasks, sub.targets, sub.ys = [t], [run.targets[i]], [run.ys[i]]
+    sub.split = labelled_split(run.split, t, run.ys[i])
     sub.cfg = copy.deepcopy(run.cfg); sub.cfg['train']['monitor'] = _own_monitor(run.cfg['train']['monitor'], t)
     sub.folder = run.folder/f'single_task_{t.name}'; sub.folder.mkdir()
     if run.oof is not None: sub.oof = _cross_fit(sub)
     seed_everything(sub.cfg['train']['seed'])
-    sub.learn, sub.history = _train_model(sub.folder, run.X, sub.targets, run.split, tasks=[t], n_in=run.feat.n_out, cfg=sub.cfg)
-    sub.outs = predict_outputs(sub.learn.model, run.X, [t])
+    sub.learn, sub.history = _train_model(sub.folder, run.X, sub.targets, sub.split, tasks=[t], n_in=run.feat.n_out, cfg=sub.cfg)
+    rows = np.sort(np.concatenate([sub.split[p] for p in PARTS]))   # predicted where it is scored
+    out = predict_outputs(sub.learn.model, _take(run.X, rows), [t])[0]
+    sub.outs = [np.full((len(run.df),) + out.shape[1:], np.nan, np.float32)]; sub.outs[0][rows] = out
     _, sub.metrics = _evaluate_run(sub)
     shutil.rmtree(sub.folder)
     return sub
@@ -472,6 +484,7 @@ class SingleTask(RunCallback):
         for i,t in enumerate(progress(run.tasks, 'single-task models', every=0.)): single[t.name] = _single_task_run(run, i).metrics[part][t.name]
         keep = lambda m: {k:v for k,v in m.items() if k not in ('per_class', 'targets', 'baseline', 'baselines')}
         run.metrics['single_task'] = {'part': part, 'split_sha1': run.split_sha1, 'seconds': round(time.perf_counter()-t0, 1),
+                                      'train_rows': {t.name: int(len(labelled_split(run.split, t, y)['train'])) for t,y in zip(run.tasks, run.ys)},
                                       'metrics': {n: keep(m) for n,m in single.items()}, **delta_m(run.metrics[part], single)}
 
 # %% ../nbs/08e_runs.ipynb #1fe2ed05

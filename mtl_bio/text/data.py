@@ -65,7 +65,7 @@ TEXT_DEFAULTS = {
     'data': {'input': None, 'text_column': 'text', 'task_column': 'task'},
     'output': {'dir': 'predictions', 'files': {}},
     'train': {'data': None, 'text_column': None, 'out': None, 'finetune': False, 'epochs': None, 'lr': 3e-2, 'encoder_lr': 3e-5,
-              'bs': 32, 'wd': 1e-2, 'hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': 5,
+              'bs': 32, 'wd': 1e-2, 'hidden': None, 'head_hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': 5,
               'monitor': 'tasks_mean', 'class_weights': 'balanced', 'task_weights': 'equal', 'empty': 'drop', 'baseline': True, 'quiet': False,
               'device': None, 'mixed_precision': 'auto', 'single_task': False, 'weighting': 'fixed'},
 }
@@ -75,7 +75,7 @@ TEXT_TYPES = {   # section -> key -> type and range (check_values)
     'inference': {'batch_size': PosInt},
     'data': {'text_column': str, 'task_column': str},
     'train': {'finetune': bool, 'epochs': Optional[PosInt], 'lr': Positive, 'encoder_lr': Positive, 'bs': PosInt,
-              'wd': NonNegative, 'hidden': Optional[PosInt], 'dropout': Fraction, 'valid_pct': Fraction, 'test_pct': Fraction,
+              'wd': NonNegative, 'hidden': Optional[PosInt], 'head_hidden': Optional[PosInt], 'dropout': Fraction, 'valid_pct': Fraction, 'test_pct': Fraction,
               'seed': Seed, 'patience': Optional[PosInt], 'monitor': str, 'class_weights': Literal['balanced', 'none'],
               'task_weights': Literal['equal', 'rows'], 'empty': Literal['drop', 'error'], 'baseline': bool, 'quiet': bool,
               'device': Optional[str], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'single_task': bool, 'weighting': Literal[WEIGHTINGS]},

@@ -101,7 +101,7 @@ def text_run_config(cfg:dict, # A checked sentence config
         for t in tasks: t.weight = labelled[t.name]/mean
     monitor = tr['monitor']
     if monitor=='tasks_mean' and len(tasks)==1: monitor = TaskMetric(tasks[0], 0).name   # one task: its own metric
-    model = {'sizes': [tr['hidden']] if tr['hidden'] else [], 'ps': tr['dropout'], 'bn': False, 'head_p': tr['dropout'], 'encoder': None}
+    model = {'sizes': [tr['hidden']] if tr['hidden'] else [], 'ps': tr['dropout'], 'bn': False, 'head_hidden': tr['head_hidden'], 'head_p': tr['dropout'], 'encoder': None}
     if tr['finetune']: model['encoder'] = {'name': 'sentence'}
     return {'tasks': [t.to_dict() for t in tasks],
             'split': {'method': 'stratified', 'valid_pct': tr['valid_pct'], 'test_pct': tr['test_pct'], 'seed': tr['seed'], 'group_col': None},
