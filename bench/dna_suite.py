@@ -90,8 +90,8 @@ def assay_rows(a, name:str, files:list, signals:list, *, published:bool=False) -
     print(f"[{name}] {len(files)} assays in one model ({len(df)} distinct sequences): {secs:.0f} s", flush=True)
     split, rows, targets = load_split(out/'split.csv'), [], res.metrics['test']['signals']['targets']
     for f in files:
-        assay, header = Path(f).stem, set(pd.read_csv(f, nrows=0).columns)
-        mine = [f'{assay}_{x}' if f'{assay}_{x}' in cols else x for x in signals if x in header]
+        assay = Path(f).name.split('.')[0]   # read_assays names an assay after its file
+        mine = df.attrs['assay_signals'][assay]
         where = f'random, {assay} rows'
         rows.append({'data': name, 'split': where, 'model': f'mtl_bio, {len(files)} assays', 'n test': max(targets[c]['n'] for c in mine),
                      'r': np.mean([targets[c]['pearson'] for c in mine]), 'r2': np.mean([targets[c]['r2'] for c in mine]), 'class macro F1': np.nan, 'train s': secs})

@@ -63,7 +63,9 @@ def merge_assays(tables:dict, # Assay name -> its table (a sequence column and i
     out['n_measured'] = counts.sum(1).astype(int).to_numpy()
     out = out.reset_index()
     front = [c for c in ('id', sequence_col) if c in out] + signal_cols
-    return out[front + [c for c in out.columns if c not in front]], signal_cols
+    out = out[front + [c for c in out.columns if c not in front]]
+    out.attrs['assay_signals'] = {a: list(names[a].values()) for a in tables}
+    return out, signal_cols
 
 # %% ../../nbs/10a_dna_assays.ipynb #c3368ef9
 def read_assays(paths:list, # Table files, one per assay; the assay is named after the file (its name without the suffix)
