@@ -89,9 +89,7 @@ def assay_rows(a, name:str, files:list, signals:list, *, published:bool=False) -
     res, secs = train(df, base_cfg(a, signals=cols, class_col='none', split={'method': 'random'}), out)
     print(f"[{name}] {len(files)} assays in one model ({len(df)} distinct sequences): {secs:.0f} s", flush=True)
     split, rows, targets = load_split(out/'split.csv'), [], res.metrics['test']['signals']['targets']
-    for f in files:
-        assay = Path(f).name.split('.')[0]   # read_assays names an assay after its file
-        mine = df.attrs['assay_signals'][assay]
+    for assay, mine in df.attrs['assay_signals'].items():   # the assays in the files' order, each with its merged signal columns
         where = f'random, {assay} rows'
         rows.append({'data': name, 'split': where, 'model': f'mtl_bio, {len(files)} assays', 'n test': max(targets[c]['n'] for c in mine),
                      'r': np.mean([targets[c]['pearson'] for c in mine]), 'r2': np.mean([targets[c]['r2'] for c in mine]), 'class macro F1': np.nan, 'train s': secs})

@@ -480,11 +480,13 @@ class SingleTask(RunCallback):
         if world_size() > 1: raise MtlBioError("eval.single_task trains one model per task in one process; start the run as a single process, or turn single_task off")
     def after_evaluate(self, run:Run):
         part = next(p for p in ('test', 'oof', 'valid') if p in run.metrics)
-        t0, single = time.perf_counter(), {}
-        for i,t in enumerate(progress(run.tasks, 'single-task models', every=0.)): single[t.name] = _single_task_run(run, i).metrics[part][t.name]
+        t0, single, n_train = time.perf_counter(), {}, {}
+        for i,t in enumerate(progress(run.tasks, 'single-task models', every=0.)):
+            sub = _single_task_run(run, i)
+            single[t.name], n_train[t.name] = sub.metrics[part][t.name], int(len(sub.split['train']))
         keep = lambda m: {k:v for k,v in m.items() if k not in ('per_class', 'targets', 'baseline', 'baselines')}
         run.metrics['single_task'] = {'part': part, 'split_sha1': run.split_sha1, 'seconds': round(time.perf_counter()-t0, 1),
-                                      'train_rows': {t.name: int(len(labelled_split(run.split, t, y)['train'])) for t,y in zip(run.tasks, run.ys)},
+                                      'train_rows': n_train,
                                       'metrics': {n: keep(m) for n,m in single.items()}, **delta_m(run.metrics[part], single)}
 
 # %% ../nbs/08e_runs.ipynb #1fe2ed05
