@@ -5,22 +5,36 @@ featurizer, encoder, trunk, budget and early-stopping rule, on the same split), 
 row prints each task's headline metric on the run's first-reported part (test, else out-of-fold) beside the single-task models',
 Δm (see nbs/05_metrics.ipynb) against those same single-task models, and the wall time.
 
-    python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text,text_finetune] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain]
+    python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text,text_finetune] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain] [--singles DIR]
+
+A method is a train.weighting (fixed, uncertainty, pcgrad, famo) or one of METHODS below, or several joined by '+':
+heads (a private hidden layer in every head), per_task / mixed (train.batches), shared_epoch (train.best_epoch: shared);
+`--methods fixed,mixed+shared_epoch` prints the sentence pipeline's default beside its default before. --singles DIR takes
+the single-task figures from an earlier run's folder (the same split, checked by its SHA-1) instead of training them again.
 
 Data (../shared/data, see its README): jores2024_starr (sequences: class + three signals; fragment combinations: category + dark and light), scanpy's PBMC set (DRUG-seq roles:
 three scores, the label, the activation scalar), marts_db (terpene synthases: products + type, internal folds), tweeteval
 (four sentence tasks: frozen MiniLM embeddings, `text`; MiniLM fine-tuned with the heads, `text_finetune`, not in the default
 list: on 2 CPU cores 2,059 s for fixed with its single-task models, 881 s for heads). A pipeline whose data or extra is missing is skipped, saying why.
 """
-import argparse, sys, time
+import argparse, json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 
 SHARED = Path(__file__).resolve().parents[1].parent/'shared'/'data'
 
+METHODS = {'heads': ({}, {'head_hidden': 64}),   # fixed weighting, each head with a hidden layer of its own
+           'per_task': ({'batches': 'per_task'}, {}),   # fixed weighting, each batch from rows labelled for the same tasks
+           'mixed': ({'batches': 'mixed'}, {}),   # fixed weighting, any rows in a batch
+           'shared_epoch': ({'best_epoch': 'shared'}, {})}   # fixed weighting, one epoch kept for every head
+
 def _weighting(method:str)->tuple:
-    "A method's train.weighting, and the model settings it adds ('heads': fixed weighting, each head with a hidden layer of its own)"
-    return ('fixed', {'head_hidden': 64}) if method=='heads' else (method, {})
+    "A method's train settings and the model settings it adds: a train.weighting name or one of METHODS, or several joined by '+' (mixed+shared_epoch)"
+    train, model = {'weighting': 'fixed'}, {}
+    for part in method.split('+'):
+        t, m = METHODS.get(part, ({'weighting': part}, {}))
+        train.update(t); model.update(m)
+    return train, model
 
 def _dna(out, method, single, epochs):
     weighting, model = _weighting(method)
@@ -31,7 +45,7 @@ def _dna(out, method, single, epochs):
     signals = ['ZT8', 'ZT20', 'ZT32']
     df, _ = load_sequences(path, signal_cols=signals, on_invalid='drop')
     cfg = {'signals': signals, 'thresholds': 'quantile', 'baselines': False, 'split': {'method': 'stratified', 'group_col': 'sequence'}, 'model': model,
-           'train': {'quiet': True, 'weighting': weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+           'train': {'quiet': True, **weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_dna(df, cfg, out, overwrite=True, source=path).metrics
 
 def _dna_fragments(out, method, single, epochs):
@@ -43,7 +57,7 @@ def _dna_fragments(out, method, single, epochs):
     if not path.exists(): raise FileNotFoundError(path)
     df, _ = load_sequences(path, signal_cols=['dark', 'light'], on_invalid='drop')
     cfg = {'signals': ['dark', 'light'], 'class_col': 'category', 'baselines': False, 'model': model,
-           'train': {'quiet': True, 'weighting': weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+           'train': {'quiet': True, **weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_dna(df, cfg, out, overwrite=True, source=path).metrics
 
 def _drugseq(out, method, single, epochs):
@@ -51,7 +65,7 @@ def _drugseq(out, method, single, epochs):
     if model: raise NotImplementedError("the DRUG-seq model's heads are set by its architecture section")
     from mtl_bio.drugseq.data import pbmc_screen
     from mtl_bio.drugseq.train import train_drugseq
-    cfg = {'embedding': 'pca', 'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    cfg = {'embedding': 'pca', 'train': {'quiet': True, **weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_drugseq(pbmc_screen(), cfg, out, overwrite=True).metrics
 
 def _tps(out, method, single, epochs):
@@ -61,7 +75,7 @@ def _tps(out, method, single, epochs):
     path = SHARED/'marts_db'/'marts_db_reactions.csv'
     if not path.exists(): raise FileNotFoundError(path)
     enz, _ = load_marts(path, 'drop')
-    cfg = {'model': model, 'train': {'quiet': True, 'weighting': weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    cfg = {'model': model, 'train': {'quiet': True, **weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_tps(enz, cfg, out, overwrite=True, source=path).metrics
 
 def _text(out, method, single, epochs, finetune=False):
@@ -73,12 +87,19 @@ def _text(out, method, single, epochs, finetune=False):
     tasks = {'emotion': None, 'irony': 'f1:irony', 'offensive': None, 'hate': None}
     cfg = {'model': {'cache': str(Path(out).parent/'embedding_cache')},
            'tasks': [{'name': t, 'tweeteval': str(data/t), **({'metric': m} if m else {})} for t,m in tasks.items()],
-           'train': {'quiet': True, 'weighting': weighting, 'single_task': single, 'baseline': False, 'finetune': finetune, **model, **({'epochs': epochs} if epochs else {})}}
+           'train': {'quiet': True, **weighting, 'single_task': single, 'baseline': False, 'finetune': finetune, **model, **({'epochs': epochs} if epochs else {})}}
     return train_text(None, cfg, out, overwrite=True).metrics
 
 def _text_finetune(out, method, single, epochs): return _text(out, method, single, epochs, finetune=True)
 
 PIPELINES = {'dna': _dna, 'dna_fragments': _dna_fragments, 'drugseq': _drugseq, 'tps': _tps, 'text': _text, 'text_finetune': _text_finetune}
+
+def _earlier_singles(folder, pipeline:str)->dict:
+    "The single_task section of an earlier run of pipeline in folder"
+    for f in sorted(Path(folder).glob(f'{pipeline}_*/metrics.json')):
+        m = json.loads(f.read_text())
+        if 'single_task' in m: return m['single_task']
+    sys.exit(f"{pipeline}: no run with single-task models in {folder}")
 
 def rows(pipeline:str, weighting:str, metrics:dict, single:dict, secs:float)->dict:
     "One table row: each task's headline metric (multi-task, and the single-task model's), Δm against the same single-task models, seconds"
@@ -97,20 +118,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--pipelines', default='dna,dna_fragments,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo,heads')
     ap.add_argument('--epochs', type=int, default=None, help="training epochs (default: each pipeline's)"); ap.add_argument('--out', default='runs/bench_mtl_gain')
+    ap.add_argument('--singles', default=None, help="an earlier --out folder: take its single-task models' figures (PIPELINE_*/metrics.json with single_task, the same split SHA-1) instead of training them again")
     a = ap.parse_args()
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
     for p in a.pipelines.split(','):
         table, single = [], None
+        earlier = _earlier_singles(a.singles, p) if a.singles else None
         for i, w in enumerate(a.methods.split(',')):
             t0 = time.time()
-            try: m = PIPELINES[p](Path(a.out)/f'{p}_{w}', w, i==0, a.epochs)
+            try: m = PIPELINES[p](Path(a.out)/f'{p}_{w}', w, i==0 and earlier is None, a.epochs)
             except (FileNotFoundError, ImportError) as ex: print(f"{p}: skipped ({type(ex).__name__}: {ex})"); break
             except NotImplementedError as ex: print(f"{p} {w}: skipped ({ex})"); continue
             secs = time.time() - t0
-            if i==0:
+            if earlier is not None:
+                single, sha = earlier, m['trained_on']['split_sha1']
+                if sha!=single['split_sha1']: sys.exit(f"{p} {w}: split {sha[:12]} is not the earlier single-task models' {single['split_sha1'][:12]}")
+                if i==0: print(f"{p}: single-task models from {a.singles} ({single['seconds']:.0f} s then), on the same split (sha1 {sha[:12]})", flush=True)
+            elif i==0:
                 single = m['single_task']
                 print(f"{p}: single-task models {single['seconds']:.0f} s in all, on the same split (sha1 {single['split_sha1'][:12]})", flush=True)
-            table.append(rows(p, w, m, single, secs - (single['seconds'] if i==0 else 0)))
+            table.append(rows(p, w, m, single, secs - (single['seconds'] if i==0 and earlier is None else 0)))
             print(f"{p} {w}: {secs:.0f} s", flush=True)
         if table: print(pd.DataFrame(table).to_string(index=False), flush=True)
     print("each cell: the multi-task model's value (the single-task model's); Δm: mean over tasks of each metric's relative change, > 0: sharing helps")

@@ -9,9 +9,9 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import Field
 from .core import *
 from .tasks import tasks_from_config
-from .data import SPLIT_METHODS
+from .data import SPLIT_METHODS, BATCHES
 from .losses import WEIGHTINGS
-from .learner import SCHEDULES
+from .learner import SCHEDULES, BEST_EPOCHS
 from .distributed import PRECISIONS
 
 # %% auto #0
@@ -26,7 +26,7 @@ DEFAULTS = {
     'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None, 'internal_folds': None, 'test_groups': None},
     'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None, 'members': 1},
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
-              'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
+              'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'batches': 'mixed', 'best_epoch': 'shared', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
               'seed': 42, 'quiet': False, 'encoder_lr': None, 'refit': None},
     'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None, 'single_task': False},
 }
@@ -46,7 +46,7 @@ RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pyd
               'head_p': Fraction, 'encoder': Optional[dict], 'members': PosInt},
     'train': {'epochs': PosInt, 'lr': Positive, 'bs': PosInt, 'wd': NonNegative, 'patience': Optional[PosInt],
               'monitor': str, 'schedule': Literal[SCHEDULES], 'plateau_patience': PosInt, 'plateau_factor': Annotated[float, Field(gt=1)],
-              'weighting': Literal[WEIGHTINGS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'device': Optional[str],
+              'weighting': Literal[WEIGHTINGS], 'batches': Literal[BATCHES], 'best_epoch': Literal[BEST_EPOCHS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'device': Optional[str],
               'seed': Seed, 'quiet': bool, 'encoder_lr': Optional[Positive], 'refit': Optional[Literal[REFIT]]},
     'eval': {'k': PosInt, 'threshold_shrink': NonNegative, 'relative': Optional[Literal['micro', 'macro']], 'single_task': bool},
 }
@@ -79,6 +79,8 @@ def run_config(cfg:dict, # User config; missing keys take DEFAULTS
     "A complete, checked run config: unknown sections and keys, and values of the wrong type or range (RUN_TYPES), are errors naming the key."
     out = check_sections(cfg, DEFAULTS, source, open_sections=('features',))
     for sec, types in RUN_TYPES.items(): check_values(out[sec], types, source, sec)
+    if out['train']['best_epoch']=='per_head' and out['train']['refit']:
+        raise input_error("'per_head' keeps each head at its own best epoch, which a refit without validation rows cannot choose: leave train.refit unset, or use 'shared'", file=source, key='train.best_epoch')
     out['tasks'] = [t.to_dict() for t in tasks_from_config(out['tasks'], source)]
     return out
 

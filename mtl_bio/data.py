@@ -12,10 +12,10 @@ from .core import *
 from .tasks import *
 
 # %% auto #0
-__all__ = ['PARTS', 'CONTAINS', 'SPLIT_METHODS', 'synthetic_multitask', 'synthetic_tasks', 'split_random', 'group_level',
-           'iterative_assign', 'split_stratified', 'split_multilabel', 'split_grouped', 'row_groups', 'split_heldout',
-           'split_name', 'make_split', 'cv_folds', 'save_split', 'load_split', 'LazyRows', 'LengthRows',
-           'MultiTaskDataset', 'LengthSortedDL', 'mtl_dataloaders']
+__all__ = ['PARTS', 'CONTAINS', 'SPLIT_METHODS', 'BATCHES', 'synthetic_multitask', 'synthetic_tasks', 'split_random',
+           'group_level', 'iterative_assign', 'split_stratified', 'split_multilabel', 'split_grouped', 'row_groups',
+           'split_heldout', 'split_name', 'make_split', 'cv_folds', 'save_split', 'load_split', 'LazyRows',
+           'LengthRows', 'MultiTaskDataset', 'GroupedDL', 'LengthSortedDL', 'label_groups', 'mtl_dataloaders']
 
 # %% ../nbs/02_data.ipynb #c44c0105
 def synthetic_multitask(n_rows:int=4000, # Number of rows
@@ -340,18 +340,46 @@ class MultiTaskDataset(torch.utils.data.Dataset):
         return MultiTaskDataset(tuple(a.take(idx.numpy()) if isinstance(a, LazyRows) else a[idx] for a in self.xs), [y[idx] for y in self.ys])
 
 # %% ../nbs/02_data.ipynb #acbe68b5
-class LengthSortedDL(DataLoader):
-    "A shuffling loader whose batches hold rows of similar length: shuffle, sort within pools of 50 batches by length, then shuffle the batches."
-    def __init__(self, dataset, lengths:np.ndarray, **kwargs):
-        self.lengths = np.asarray(lengths)
+class GroupedDL(DataLoader):
+    "A shuffling loader whose batches each hold rows of one group (`groups`) and, with `lengths`, rows of similar length."
+    def __init__(self, dataset,
+                 groups:np.ndarray=None, # A group id per row; None: one group
+                 lengths:np.ndarray=None, # Each row's length (LengthRows); None: batches are not sorted by length
+                 **kwargs):
+        self.groups = np.zeros(len(dataset), dtype=np.int64) if groups is None else np.asarray(groups)
+        self.lengths = None if lengths is None else np.asarray(lengths)
+        if len(self.groups)!=len(dataset): raise MtlBioError(f"{len(self.groups)} groups for {len(dataset)} rows")
+        self.step_bs = None   # rows per optimiser step when they are more than bs (ShardedDL sets it: bs rows on each rank)
         super().__init__(dataset, **kwargs)
+    def _batches(self, idxs:list, rows:int)->list:
+        "One group's shuffled rows cut into batches of `rows`; with lengths, sorted by length within pools of 50 batches first"
+        if self.lengths is not None:
+            pool = rows*50
+            idxs = [i for k in range(0, len(idxs), pool) for i in sorted(idxs[k:k+pool], key=lambda j: self.lengths[j])]
+        return [idxs[k:k+rows] for k in range(0, len(idxs), rows)]
     def shuffle_fn(self, idxs):
-        idxs = self.rng.sample(list(idxs), len(idxs))
-        pool = self.bs*50
-        srt = [i for k in range(0, len(idxs), pool) for i in sorted(idxs[k:k+pool], key=lambda j: self.lengths[j])]
-        batches = [srt[k:k+self.bs] for k in range(0, len(srt), self.bs)]
-        last = batches.pop() if batches and len(batches[-1]) < self.bs else []   # an incomplete batch stays last (drop_last drops it)
-        return [i for b in self.rng.sample(batches, len(batches)) for i in b] + last
+        idxs = np.array(self.rng.sample(list(idxs), len(idxs)), dtype=np.int64)
+        rows = self.step_bs or self.bs   # a distributed step is one group on every rank
+        full, rest = [], []
+        for g in np.unique(self.groups):
+            bs = self._batches(idxs[self.groups[idxs]==g].tolist(), rows)
+            if bs and len(bs[-1]) < rows: rest += bs.pop()   # each group's incomplete batch: together at the end (drop_last drops the last)
+            full += bs
+        return [i for b in self.rng.sample(full, len(full)) for i in b] + rest
+
+class LengthSortedDL(GroupedDL):
+    "A shuffling loader whose batches hold rows of similar length: shuffle, sort within pools of 50 batches by length, then shuffle the batches."
+    def __init__(self, dataset, lengths:np.ndarray, **kwargs): super().__init__(dataset, lengths=lengths, **kwargs)
+
+# %% ../nbs/02_data.ipynb #4d3a4c17
+BATCHES = ('mixed', 'per_task')   # train.batches: any rows in a batch, or rows labelled for the same tasks (label_groups, GroupedDL)
+
+def label_groups(tasks:list, # The tasks
+                 targets:list, # Their encoded targets, one array per task, for all rows
+                )->np.ndarray:
+    "Each row's group for `GroupedDL`: rows labelled for the same tasks share a group (numbered in the order of their label patterns)."
+    known = np.stack([missing_mask(t, np.asarray(y)).reshape(len(y), -1).any(1) for t,y in zip(tasks, targets)], 1)
+    return np.unique(known, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
 
 # %% ../nbs/02_data.ipynb #2b0a71e7
 def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
@@ -361,6 +389,7 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
                     seed:int=42, # Seed of the training loader's shuffling
                     device=None, # Defaults to run_device()
                     allow_no_valid:bool=False, # Accept a split without validation rows (a final fit for a fixed number of epochs)
+                    groups:np.ndarray=None, # A group per row (label_groups): each training batch from one group; None: any rows
                    )->DataLoaders:
     "fastai `DataLoaders` over the train and valid rows of `split`."
     ds = MultiTaskDataset(x, targets)
@@ -372,7 +401,8 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
     try:
         lengths = getattr(trn.xs[0], 'lengths', None)   # LengthRows: batches of similar lengths
         kw = dict(bs=bs, shuffle=True, drop_last=len(trn)>bs, device=device)
-        train_dl = DataLoader(trn, **kw) if lengths is None else LengthSortedDL(trn, lengths, **kw)
+        grouped = groups is not None and len(np.unique(np.asarray(groups)[split['train']])) > 1
+        train_dl = GroupedDL(trn, np.asarray(groups)[split['train']] if grouped else None, lengths, **kw) if grouped or lengths is not None else DataLoader(trn, **kw)
         valid_dl = DataLoader(val, bs=2*bs, shuffle=False, device=device)
     finally: random.setstate(state)
     dls = DataLoaders(train_dl, valid_dl, device=device)

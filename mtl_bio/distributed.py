@@ -169,6 +169,7 @@ class ShardedDL(DistributedDL):
         world_size = max(1, num_distrib()) if world_size is None else world_size
         inner = copy.copy(dl)
         inner.bs = max(1, dl.bs // world_size)
+        if hasattr(inner, 'step_bs'): inner.step_bs = inner.bs*world_size   # GroupedDL: each step's rows, on all ranks, from one group
         super().__init__(inner, rank, world_size, device)
     def _broadcast(self, t, rank):
         "rank's `t` on every rank, through the CPU with gloo and the GPU with NCCL"

@@ -24,8 +24,9 @@ from .distributed import *
 from .weighting import weighting_callbacks
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'PlateauScale', 'LossParts',
-           'plain_progress', 'epoch_printer', 'LogEpochs', 'StopOnNaN', 'check_monitor', 'fit_mtl']
+__all__ = ['BEST_EPOCHS', 'SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'shared_trained',
+           'BestHeads', 'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer', 'LogEpochs', 'StopOnNaN',
+           'check_monitor', 'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -101,6 +102,35 @@ class SaveBest(SaveModelCallback):
     def _save(self, name): self.last_saved_path = save_weights(self.learn, name)
     def after_fit(self, **kwargs):
         if not getattr(self.learn, 'diverged', None): super().after_fit(**kwargs)   # a diverged fit has no best epoch to reload
+
+# %% ../nbs/06_learner.ipynb #bfbe841d
+BEST_EPOCHS = ('shared', 'per_head')   # train.best_epoch: one epoch for the whole model (monitor), or each head at its task's own best
+
+def shared_trained(model:torch.nn.Module)->list:
+    "Names of the trained parameters outside the heads: those the heads share."
+    model = getattr(model, 'module', model)   # inside DistributedDataParallel
+    return [n for n,p in model.named_parameters() if p.requires_grad and not n.startswith('heads.')]
+
+# %% ../nbs/06_learner.ipynb #fd752d7b
+class BestHeads(Callback):
+    "Keep each head at the epoch its own task's validation metric was best, and put every head back to it after training (after SaveBest's reload); `learn.head_epochs` says which epochs."
+    order = TrackerCallback.order + 1   # after_fit: after SaveBest has reloaded the best epoch of monitor
+    def before_fit(self):
+        self.best, self.states = {}, {}
+        self.learn.head_epochs = {}
+    def after_epoch(self):
+        heads = getattr(self.learn.model, 'module', self.learn.model).heads
+        for m in self.learn.metrics:
+            if not isinstance(m, TaskMetric): continue
+            v, name = m.value, m.task.name
+            if v is None or np.isnan(v) or v <= self.best.get(name, -np.inf): continue
+            self.best[name] = v
+            self.states[name] = {k: t.detach().clone() for k,t in heads[name].state_dict().items()}
+            self.learn.head_epochs[name] = self.epoch + 1
+    def after_fit(self):
+        if getattr(self.learn, 'diverged', None): return
+        heads = getattr(self.learn.model, 'module', self.learn.model).heads
+        for name, state in self.states.items(): heads[name].load_state_dict(state)
 
 # %% ../nbs/06_learner.ipynb #9805d65d
 class PlateauScale(TrackerCallback):
@@ -218,6 +248,14 @@ def _history(learn:Learner, parts:LossParts)->pd.DataFrame:
         with atomic_write(learn.path/'history.csv') as f: hist.to_csv(f, index=False)
     return hist
 
+# %% ../nbs/06_learner.ipynb #29e95a74
+def _check_best_epoch(learn:Learner, best_epoch:str):
+    "Refuse an unknown best_epoch, and 'per_head' for a model whose heads share trained parameters, naming some"
+    if best_epoch not in BEST_EPOCHS: raise input_error(f"unknown best_epoch {best_epoch!r}; use one of {BEST_EPOCHS}", key='train.best_epoch')
+    shared = shared_trained(learn.model) if best_epoch=='per_head' else []
+    if shared: raise input_error(f"'per_head' keeps each head at its own best epoch, so the heads must share nothing that trains; "
+                                 f"{len(shared)} shared parameter(s) train ({', '.join(shared[:3])}{', ...' if len(shared) > 3 else ''}): use 'shared'", key='train.best_epoch')
+
 # %% ../nbs/06_learner.ipynb #0fcd90ef
 def fit_mtl(learn:Learner,
             epochs:int=10, # Number of epochs (at most, with early stopping)
@@ -230,17 +268,20 @@ def fit_mtl(learn:Learner,
             accum_bs:int=None, # Accumulate gradients over this many samples before a step
             mixed_precision='auto', # 'auto', 'fp16', 'bf16' or 'no' (see precision_mode); 'auto': bf16 or fp16 on a GPU, float32 elsewhere
             save_best:bool=True, # Keep the best epoch (models/best.pth) and reload it at the end
+            best_epoch:str='shared', # 'shared': the whole model at the best epoch of monitor; 'per_head': each head at its task's own best epoch (BestHeads; heads that share nothing trained)
             quiet:bool=False, # No progress bars or epoch tables
             seed:int=None, # Seed set just before training (dropout, shuffling)
            )->pd.DataFrame:
     "Train `learn` and return the per-epoch history."
     if schedule not in SCHEDULES: raise MtlBioError(f"unknown schedule {schedule!r}; use one of {SCHEDULES}")
     check_monitor(learn, monitor)
+    _check_best_epoch(learn, best_epoch)
     if seed is not None: seed_everything(seed)
     device = torch.device(learn.dls.device or 'cpu')
     mode, parts = precision_mode(mixed_precision, device), LossParts()
     cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), StopOnNaN(), *weighting_callbacks(learn.loss_func), *precision_callbacks(mode, device),
            *_watching(monitor, patience=patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
+    if save_best and best_epoch=='per_head': cbs.append(BestHeads())
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
     note_run(device=str(device), mixed_precision=mode, processes=world_size())
     with _printing(learn, quiet or not is_main(), epochs), warnings.catch_warnings(), rank_training(learn, device):   # one rank prints

@@ -231,7 +231,8 @@ def _fit(run:Run):
 def _train_one(folder, X, targets:list, split:dict, *, tasks:list, n_in:int, cfg:dict, seed:int)->tuple:
     "Build one model and its fastai Learner in folder, train with fit_mtl: (learner, history); without validation rows, a fixed number of epochs"
     tr, final = cfg['train'], not len(split['valid'])
-    dls = mtl_dataloaders(X, targets, split, bs=tr['bs'], seed=seed, allow_no_valid=final)
+    groups = label_groups(tasks, targets) if tr['batches']=='per_task' else None   # each batch from rows labelled for the same tasks
+    dls = mtl_dataloaders(X, targets, split, bs=tr['bs'], seed=seed, allow_no_valid=final, groups=groups)
     if seed!=tr['seed']: seed_everything(seed)   # a further ensemble member: its own initialisation
     model = build_model(tasks, n_in, **{**cfg['model'], 'members': 1})
     loss = mtl_loss(tasks, [y[split['train']] for y in targets], tr['weighting'])
@@ -239,7 +240,7 @@ def _train_one(folder, X, targets:list, split:dict, *, tasks:list, n_in:int, cfg
     lr = slice(tr['encoder_lr'], tr['lr']) if tr['encoder_lr'] is not None else tr['lr']
     history = fit_mtl(learn, tr['epochs'], lr, patience=None if final else tr['patience'], monitor=tr['monitor'], schedule='one_cycle' if final else tr['schedule'],
                       plateau_patience=tr['plateau_patience'], plateau_factor=tr['plateau_factor'], accum_bs=tr['accum_bs'], mixed_precision=tr['mixed_precision'],
-                      save_best=not final, quiet=tr['quiet'], seed=seed)
+                      save_best=not final, best_epoch=tr['best_epoch'], quiet=tr['quiet'], seed=seed)
     return learn, history
 
 # %% ../nbs/08e_runs.ipynb #f9d26b3c
@@ -311,6 +312,7 @@ def _evaluate_run(run:Run)->tuple:
     sp, k, trn = cfg['split'], cfg['eval']['k'], split['train']
     metrics = {'split': {'method': run.method, 'seed': sp['seed'], 'group_col': sp['group_col'], 'internal_folds': sp['internal_folds'], **{p: int(len(split[p])) for p in PARTS}},
                'version': mtl_bio.__version__, 'epochs_trained': int(len(run.history))}
+    if getattr(run.learn, 'head_epochs', None): metrics['head_epochs'] = dict(run.learn.head_epochs)   # train.best_epoch per_head: the epoch each head was kept at
     if run.oof is None: thresholds = _fit_calls(tasks, ys, outs, split['valid'], cfg['eval'])
     else:
         o, folds, best = run.oof

@@ -90,6 +90,16 @@ class TokenFeaturizer(SentenceFeaturizer):
         return {'model': self.model, 'pooling': self.pooling, 'normalize': self.normalize}
 
 # %% ../../nbs/42_text_train.ipynb #b6819686
+def _batches(tr:dict)->str:
+    "train.batches 'auto': on frozen embeddings each batch from one task's rows (per_task), when fine-tuning any rows (mixed): what measured best on TweetEval (bench/mtl_gain.py)"
+    if tr['batches']!='auto': return tr['batches']
+    return 'mixed' if tr['finetune'] else 'per_task'
+
+def _best_epoch(tr:dict)->str:
+    "train.best_epoch 'auto': each head at its own best epoch when the heads share nothing that trains (frozen embeddings, no shared hidden layer)"
+    if tr['best_epoch']!='auto': return tr['best_epoch']
+    return 'per_head' if not tr['finetune'] and not tr['hidden'] else 'shared'
+
 def text_run_config(cfg:dict, # A checked sentence config
                     labelled:dict=None, # Task -> labelled training rows (for train.task_weights 'rows')
                    )->dict:
@@ -107,7 +117,7 @@ def text_run_config(cfg:dict, # A checked sentence config
             'split': {'method': 'stratified', 'valid_pct': tr['valid_pct'], 'test_pct': tr['test_pct'], 'seed': tr['seed'], 'group_col': None},
             'model': model,
             'train': {'epochs': tr['epochs'] or EPOCHS['finetune' if tr['finetune'] else 'frozen'], 'lr': tr['lr'], 'bs': tr['bs'], 'wd': tr['wd'],
-                      'patience': tr['patience'], 'monitor': monitor, 'seed': tr['seed'], 'quiet': tr['quiet'], 'weighting': tr['weighting'],
+                      'patience': tr['patience'], 'monitor': monitor, 'seed': tr['seed'], 'quiet': tr['quiet'], 'weighting': tr['weighting'], 'batches': _batches(tr), 'best_epoch': _best_epoch(tr),
                       'device': tr['device'], 'mixed_precision': tr['mixed_precision'],
                       'encoder_lr': tr['encoder_lr'] if tr['finetune'] else None},
             'eval': {'single_task': tr['single_task']}}
