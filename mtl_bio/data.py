@@ -367,6 +367,7 @@ class GroupedDL(DataLoader):
             full += bs
         return [i for b in self.rng.sample(full, len(full)) for i in b] + rest
 
+# %% ../nbs/02_data.ipynb #d7e94a95
 class LengthSortedDL(GroupedDL):
     "A shuffling loader whose batches hold rows of similar length: shuffle, sort within pools of 50 batches by length, then shuffle the batches."
     def __init__(self, dataset, lengths:np.ndarray, **kwargs): super().__init__(dataset, lengths=lengths, **kwargs)
