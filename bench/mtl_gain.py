@@ -28,7 +28,7 @@ METHODS = {'heads': ({}, {'head_hidden': 64}),   # fixed weighting, each head wi
            'mixed': ({'batches': 'mixed'}, {}),   # fixed weighting, any rows in a batch
            'shared_epoch': ({'best_epoch': 'shared'}, {})}   # fixed weighting, one epoch kept for every head
 
-def _weighting(method:str)->tuple:
+def _method(method:str)->tuple:
     "A method's train settings and the model settings it adds: a train.weighting name or one of METHODS, or several joined by '+' (mixed+shared_epoch)"
     train, model = {'weighting': 'fixed'}, {}
     for part in method.split('+'):
@@ -37,7 +37,7 @@ def _weighting(method:str)->tuple:
     return train, model
 
 def _dna(out, method, single, epochs):
-    weighting, model = _weighting(method)
+    train, model = _method(method)
     from mtl_bio.dna.load import load_sequences
     from mtl_bio.dna.train import train_dna
     path = SHARED/'jores2024_starr'/'circadian_variants.csv'
@@ -45,49 +45,49 @@ def _dna(out, method, single, epochs):
     signals = ['ZT8', 'ZT20', 'ZT32']
     df, _ = load_sequences(path, signal_cols=signals, on_invalid='drop')
     cfg = {'signals': signals, 'thresholds': 'quantile', 'baselines': False, 'split': {'method': 'stratified', 'group_col': 'sequence'}, 'model': model,
-           'train': {'quiet': True, **weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+           'train': {'quiet': True, **train, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_dna(df, cfg, out, overwrite=True, source=path).metrics
 
 def _dna_fragments(out, method, single, epochs):
     "The synthetic enhancers of 1-3 fragments: the authors' category (class) and the dark and light strengths (signals), two tasks"
-    weighting, model = _weighting(method)
+    train, model = _method(method)
     from mtl_bio.dna.load import load_sequences
     from mtl_bio.dna.train import train_dna
     path = SHARED/'jores2024_starr'/'fragment_combinations.csv'
     if not path.exists(): raise FileNotFoundError(path)
     df, _ = load_sequences(path, signal_cols=['dark', 'light'], on_invalid='drop')
     cfg = {'signals': ['dark', 'light'], 'class_col': 'category', 'baselines': False, 'model': model,
-           'train': {'quiet': True, **weighting, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+           'train': {'quiet': True, **train, 'refit': None, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_dna(df, cfg, out, overwrite=True, source=path).metrics
 
 def _drugseq(out, method, single, epochs):
-    weighting, model = _weighting(method)
+    train, model = _method(method)
     if model: raise NotImplementedError("the DRUG-seq model's heads are set by its architecture section")
     from mtl_bio.drugseq.data import pbmc_screen
     from mtl_bio.drugseq.train import train_drugseq
-    cfg = {'embedding': 'pca', 'train': {'quiet': True, **weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    cfg = {'embedding': 'pca', 'train': {'quiet': True, **train, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_drugseq(pbmc_screen(), cfg, out, overwrite=True).metrics
 
 def _tps(out, method, single, epochs):
-    weighting, model = _weighting(method)
+    train, model = _method(method)
     from mtl_bio.terpene.data import load_marts
     from mtl_bio.terpene.train import train_tps
     path = SHARED/'marts_db'/'marts_db_reactions.csv'
     if not path.exists(): raise FileNotFoundError(path)
     enz, _ = load_marts(path, 'drop')
-    cfg = {'model': model, 'train': {'quiet': True, **weighting, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
+    cfg = {'model': model, 'train': {'quiet': True, **train, **({'epochs': epochs} if epochs else {})}, 'eval': {'single_task': single}}
     return train_tps(enz, cfg, out, overwrite=True, source=path).metrics
 
 def _text(out, method, single, epochs, finetune=False):
     "The four TweetEval tasks: heads on frozen MiniLM embeddings, or (finetune) the encoder trained with them (library defaults: 2 epochs)"
-    weighting, model = _weighting(method)   # 'heads': train.head_hidden, a private hidden layer in every head
+    train, model = _method(method)   # 'heads': train.head_hidden, a private hidden layer in every head
     from mtl_bio.text.train import train_text
     data = SHARED/'tweeteval'
     if not data.exists(): raise FileNotFoundError(data)
     tasks = {'emotion': None, 'irony': 'f1:irony', 'offensive': None, 'hate': None}
     cfg = {'model': {'cache': str(Path(out).parent/'embedding_cache')},
            'tasks': [{'name': t, 'tweeteval': str(data/t), **({'metric': m} if m else {})} for t,m in tasks.items()],
-           'train': {'quiet': True, **weighting, 'single_task': single, 'baseline': False, 'finetune': finetune, **model, **({'epochs': epochs} if epochs else {})}}
+           'train': {'quiet': True, **train, 'single_task': single, 'baseline': False, 'finetune': finetune, **model, **({'epochs': epochs} if epochs else {})}}
     return train_text(None, cfg, out, overwrite=True).metrics
 
 def _text_finetune(out, method, single, epochs): return _text(out, method, single, epochs, finetune=True)

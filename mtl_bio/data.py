@@ -402,8 +402,9 @@ def mtl_dataloaders(x, # Inputs for all rows (array or tuple of arrays)
     try:
         lengths = getattr(trn.xs[0], 'lengths', None)   # LengthRows: batches of similar lengths
         kw = dict(bs=bs, shuffle=True, drop_last=len(trn)>bs, device=device)
-        grouped = groups is not None and len(np.unique(np.asarray(groups)[split['train']])) > 1
-        train_dl = GroupedDL(trn, np.asarray(groups)[split['train']] if grouped else None, lengths, **kw) if grouped or lengths is not None else DataLoader(trn, **kw)
+        g = None if groups is None else np.asarray(groups)[split['train']]
+        if g is not None and len(np.unique(g)) < 2: g = None   # one group: any rows
+        train_dl = GroupedDL(trn, g, lengths, **kw) if g is not None or lengths is not None else DataLoader(trn, **kw)
         valid_dl = DataLoader(val, bs=2*bs, shuffle=False, device=device)
     finally: random.setstate(state)
     dls = DataLoaders(train_dl, valid_dl, device=device)

@@ -15,6 +15,7 @@ from fastai.callback.training import GradientAccumulation
 from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import fit_one_cycle, ParamScheduler  # adds Learner.fit_one_cycle
 from fastai.callback.fp16 import MixedPrecision
+from fastai.torch_core import get_model
 from .core import *
 from .provenance import logger, note_run
 from .tasks import *
@@ -22,11 +23,12 @@ from .losses import *
 from .metrics import *
 from .distributed import *
 from .weighting import weighting_callbacks
+from .model import shared_parameters
 
 # %% auto #0
-__all__ = ['BEST_EPOCHS', 'SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'shared_trained',
-           'BestHeads', 'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer', 'LogEpochs', 'StopOnNaN',
-           'check_monitor', 'fit_mtl']
+__all__ = ['BEST_EPOCHS', 'SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'BestHeads',
+           'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer', 'LogEpochs', 'StopOnNaN', 'check_monitor',
+           'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -106,11 +108,6 @@ class SaveBest(SaveModelCallback):
 # %% ../nbs/06_learner.ipynb #bfbe841d
 BEST_EPOCHS = ('shared', 'per_head')   # train.best_epoch: one epoch for the whole model (monitor), or each head at its task's own best
 
-def shared_trained(model:torch.nn.Module)->list:
-    "Names of the trained parameters outside the heads: those the heads share."
-    model = getattr(model, 'module', model)   # inside DistributedDataParallel
-    return [n for n,p in model.named_parameters() if p.requires_grad and not n.startswith('heads.')]
-
 # %% ../nbs/06_learner.ipynb #fd752d7b
 class BestHeads(Callback):
     "Keep each head at the epoch its own task's validation metric was best, and put every head back to it after training (after SaveBest's reload); `learn.head_epochs` says which epochs."
@@ -119,7 +116,7 @@ class BestHeads(Callback):
         self.best, self.states = {}, {}
         self.learn.head_epochs = {}
     def after_epoch(self):
-        heads = getattr(self.learn.model, 'module', self.learn.model).heads
+        heads = get_model(self.learn.model).heads
         for m in self.learn.metrics:
             if not isinstance(m, TaskMetric): continue
             v, name = m.value, m.task.name
@@ -129,7 +126,7 @@ class BestHeads(Callback):
             self.learn.head_epochs[name] = self.epoch + 1
     def after_fit(self):
         if getattr(self.learn, 'diverged', None): return
-        heads = getattr(self.learn.model, 'module', self.learn.model).heads
+        heads = get_model(self.learn.model).heads
         for name, state in self.states.items(): heads[name].load_state_dict(state)
 
 # %% ../nbs/06_learner.ipynb #9805d65d
@@ -252,7 +249,7 @@ def _history(learn:Learner, parts:LossParts)->pd.DataFrame:
 def _check_best_epoch(learn:Learner, best_epoch:str):
     "Refuse an unknown best_epoch, and 'per_head' for a model whose heads share trained parameters, naming some"
     if best_epoch not in BEST_EPOCHS: raise input_error(f"unknown best_epoch {best_epoch!r}; use one of {BEST_EPOCHS}", key='train.best_epoch')
-    shared = shared_trained(learn.model) if best_epoch=='per_head' else []
+    shared = [n for n,_ in shared_parameters(learn.model)] if best_epoch=='per_head' else []
     if shared: raise input_error(f"'per_head' keeps each head at its own best epoch, so the heads must share nothing that trains; "
                                  f"{len(shared)} shared parameter(s) train ({', '.join(shared[:3])}{', ...' if len(shared) > 3 else ''}): use 'shared'", key='train.best_epoch')
 

@@ -5,13 +5,14 @@
 # %% ../nbs/03_model.ipynb #41217493
 from __future__ import annotations
 import torch, torch.nn as nn
+from fastai.torch_core import get_model
 from .core import *
 from .tasks import *
 from .registry import ENCODERS, register_encoder
 
 # %% auto #0
-__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'MultiTaskEnsemble', 'make_encoder',
-           'build_model', 'ENCODERS', 'register_encoder']
+__all__ = ['ACTIVATIONS', 'lin_block', 'Trunk', 'task_head', 'init_xavier', 'MultiTaskModel', 'shared_parameters',
+           'MultiTaskEnsemble', 'make_encoder', 'build_model', 'ENCODERS', 'register_encoder']
 
 # %% ../nbs/03_model.ipynb #b85734db
 ACTIVATIONS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'silu': nn.SiLU, 'tanh': nn.Tanh, 'leaky_relu': nn.LeakyReLU}
@@ -97,6 +98,14 @@ class MultiTaskModel(nn.Module):
         outs, z = self.outputs_latent(*x)
         return outs + (z,) if self.return_latent else outs
 
+
+# %% ../nbs/03_model.ipynb #fdb0c43a
+def shared_parameters(model:nn.Module, # A MultiTaskModel, or one wrapped in DistributedDataParallel
+                     )->list:
+    "(name, parameter) of every trained parameter outside the heads: those the heads share."
+    m = get_model(model)
+    heads = {id(p) for p in m.heads.parameters()}
+    return [(n,p) for n,p in m.named_parameters() if p.requires_grad and id(p) not in heads]
 
 # %% ../nbs/03_model.ipynb #8fbef8d1
 class MultiTaskEnsemble(nn.Module):

@@ -8,8 +8,10 @@ from functools import partial
 import torch, torch.nn.functional as F
 from fastai.callback.core import Callback
 from fastai.callback.fp16 import MixedPrecision
+from fastai.torch_core import get_model
 from .core import *
 from .distributed import world_size
+from .model import shared_parameters
 
 # %% auto #0
 __all__ = ['pcgrad_coefficients', 'task_gradients', 'PCGrad', 'FAMO', 'weighting_callbacks']
@@ -52,9 +54,8 @@ class PCGrad(Callback):
     "Gradient surgery (Yu et al. 2020): the shared parameters get the sum of the task gradients with their conflicting parts projected away; each head its own task's gradient"
     order = MixedPrecision.order - 1   # before the loss is scaled
     def before_fit(self):
-        m = getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DistributedDataParallel
-        heads = {id(p) for p in m.heads.parameters()}
-        self.shared = [p for p in m.parameters() if p.requires_grad and id(p) not in heads]
+        m = get_model(self.learn.model)   # unwrapped from DistributedDataParallel
+        self.shared = [p for _,p in shared_parameters(m)]
         self.views, self.hooks = {}, [h.register_forward_pre_hook(partial(self._view, n)) for n,h in m.heads.items()]
     def _view(self, name, module, args):
         "Each head reads its own view of the shared output, so the gradient that flows back through it can be scaled"
