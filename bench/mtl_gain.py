@@ -5,12 +5,15 @@ featurizer, encoder, trunk, budget and early-stopping rule, on the same split), 
 row prints each task's headline metric on the run's first-reported part (test, else out-of-fold) beside the single-task models',
 Δm (see nbs/05_metrics.ipynb) against those same single-task models, and the wall time.
 
-    python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text,text_finetune] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain] [--singles DIR]
+    python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text,text_finetune] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain] [--singles DIR] [--seeds 0,1,2]
 
 A method is a train.weighting (fixed, uncertainty, pcgrad, famo) or one of METHODS below, or several joined by '+':
-heads (a private hidden layer in every head), per_task / mixed (train.batches), shared_epoch (train.best_epoch: shared);
+heads (a private hidden layer in every head), per_task / mixed (train.batches), shared_epoch (train.best_epoch: shared),
+idle_step (train.idle_heads: step, a head steps also on batches without its labels);
 `--methods fixed,mixed+shared_epoch` prints the sentence pipeline's default beside its default before. --singles DIR takes
 the single-task figures from an earlier run's folder (the same split, checked by its SHA-1) instead of training them again.
+--seeds trains everything (single-task models too) once per training seed (train.seed: initialisation and shuffling; the
+split stays) and prints each method's mean and standard deviation of Δm over the seeds after the rows.
 
 Data (../shared/data, see its README): jores2024_starr (sequences: class + three signals; fragment combinations: category + dark and light), scanpy's PBMC set (DRUG-seq roles:
 three scores, the label, the activation scalar), marts_db (terpene synthases: products + type, internal folds), tweeteval
@@ -26,11 +29,14 @@ SHARED = Path(__file__).resolve().parents[1].parent/'shared'/'data'
 METHODS = {'heads': ({}, {'head_hidden': 64}),   # fixed weighting, each head with a hidden layer of its own
            'per_task': ({'batches': 'per_task'}, {}),   # fixed weighting, each batch from rows labelled for the same tasks
            'mixed': ({'batches': 'mixed'}, {}),   # fixed weighting, any rows in a batch
-           'shared_epoch': ({'best_epoch': 'shared'}, {})}   # fixed weighting, one epoch kept for every head
+           'shared_epoch': ({'best_epoch': 'shared'}, {}),   # fixed weighting, one epoch kept for every head
+           'idle_step': ({'idle_heads': 'step'}, {})}   # fixed weighting, a head without labels in a batch steps all the same (momentum, weight decay)
+
+SEED = {}   # train.seed of the rows being trained (--seeds); empty: each pipeline's default
 
 def _method(method:str)->tuple:
     "A method's train settings and the model settings it adds: a train.weighting name or one of METHODS, or several joined by '+' (mixed+shared_epoch)"
-    train, model = {'weighting': 'fixed'}, {}
+    train, model = {'weighting': 'fixed', **SEED}, {}
     for part in method.split('+'):
         t, m = METHODS.get(part, ({'weighting': part}, {}))
         train.update(t); model.update(m)
@@ -114,32 +120,45 @@ def rows(pipeline:str, weighting:str, metrics:dict, single:dict, secs:float)->di
     row['train s'] = round(secs)
     return row
 
+def _pipeline_rows(p:str, a, seed, table:list)->bool:
+    "Train pipeline p with every method of a.methods (the first with its single-task models, unless a.singles), appending one row each to table; False when p is skipped"
+    earlier, single = (_earlier_singles(a.singles, p) if a.singles else None), None
+    for i, w in enumerate(a.methods.split(',')):
+        t0 = time.time()
+        try: m = PIPELINES[p](Path(a.out)/(f'{p}_{w}' if seed is None else f'{p}_{w}_seed{seed}'), w, i==0 and earlier is None, a.epochs)
+        except (FileNotFoundError, ImportError) as ex: print(f"{p}: skipped ({type(ex).__name__}: {ex})"); return False
+        except NotImplementedError as ex: print(f"{p} {w}: skipped ({ex})"); continue
+        secs = time.time() - t0
+        if earlier is not None:
+            single, sha = earlier, m['trained_on']['split_sha1']
+            if sha!=single['split_sha1']: sys.exit(f"{p} {w}: split {sha[:12]} is not the earlier single-task models' {single['split_sha1'][:12]}")
+            if i==0: print(f"{p}: single-task models from {a.singles} ({single['seconds']:.0f} s then), on the same split (sha1 {sha[:12]})", flush=True)
+        elif i==0:
+            single = m['single_task']
+            print(f"{p}{'' if seed is None else f' seed {seed}'}: single-task models {single['seconds']:.0f} s in all, on the same split (sha1 {single['split_sha1'][:12]})", flush=True)
+        table.append({**rows(p, w, m, single, secs - (single['seconds'] if i==0 and earlier is None else 0)), **({} if seed is None else {'seed': seed})})
+        print(f"{p} {w}{'' if seed is None else f' seed {seed}'}: {secs:.0f} s", flush=True)
+    return True
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--pipelines', default='dna,dna_fragments,drugseq,tps,text'); ap.add_argument('--methods', default='fixed,pcgrad,famo,heads')
     ap.add_argument('--epochs', type=int, default=None, help="training epochs (default: each pipeline's)"); ap.add_argument('--out', default='runs/bench_mtl_gain')
     ap.add_argument('--singles', default=None, help="an earlier --out folder: take its single-task models' figures (PIPELINE_*/metrics.json with single_task, the same split SHA-1) instead of training them again")
+    ap.add_argument('--seeds', default=None, help="training seeds, comma-separated: every method and the single-task models once per seed, then each method's mean Δm over them")
     a = ap.parse_args()
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
+    seeds = [int(s) for s in a.seeds.split(',')] if a.seeds else [None]
+    if a.seeds and a.singles: sys.exit("--seeds trains the single-task models once per seed; leave out --singles")
     for p in a.pipelines.split(','):
-        table, single = [], None
-        earlier = _earlier_singles(a.singles, p) if a.singles else None
-        for i, w in enumerate(a.methods.split(',')):
-            t0 = time.time()
-            try: m = PIPELINES[p](Path(a.out)/f'{p}_{w}', w, i==0 and earlier is None, a.epochs)
-            except (FileNotFoundError, ImportError) as ex: print(f"{p}: skipped ({type(ex).__name__}: {ex})"); break
-            except NotImplementedError as ex: print(f"{p} {w}: skipped ({ex})"); continue
-            secs = time.time() - t0
-            if earlier is not None:
-                single, sha = earlier, m['trained_on']['split_sha1']
-                if sha!=single['split_sha1']: sys.exit(f"{p} {w}: split {sha[:12]} is not the earlier single-task models' {single['split_sha1'][:12]}")
-                if i==0: print(f"{p}: single-task models from {a.singles} ({single['seconds']:.0f} s then), on the same split (sha1 {sha[:12]})", flush=True)
-            elif i==0:
-                single = m['single_task']
-                print(f"{p}: single-task models {single['seconds']:.0f} s in all, on the same split (sha1 {single['split_sha1'][:12]})", flush=True)
-            table.append(rows(p, w, m, single, secs - (single['seconds'] if i==0 and earlier is None else 0)))
-            print(f"{p} {w}: {secs:.0f} s", flush=True)
-        if table: print(pd.DataFrame(table).to_string(index=False), flush=True)
+        table = []
+        for seed in seeds:
+            SEED.clear(); SEED.update({} if seed is None else {'seed': seed})
+            if not _pipeline_rows(p, a, seed, table): break
+        if not table: continue
+        table = pd.DataFrame(table)
+        print(table.to_string(index=False), flush=True)
+        if a.seeds: print(f"{p}, over seeds {a.seeds}: Δm % mean (sd) " + ', '.join(f"{w} {g.mean():.2f} ({g.std():.2f})" for w,g in table.groupby('weighting', sort=False)['Δm %']), flush=True)
     print("each cell: the multi-task model's value (the single-task model's); Δm: mean over tasks of each metric's relative change, > 0: sharing helps")
 
 if __name__ == '__main__': main()

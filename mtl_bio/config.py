@@ -11,7 +11,7 @@ from .core import *
 from .tasks import tasks_from_config
 from .data import SPLIT_METHODS, BATCHES
 from .losses import WEIGHTINGS
-from .learner import SCHEDULES, BEST_EPOCHS
+from .learner import SCHEDULES, BEST_EPOCHS, IDLE_HEADS
 from .distributed import PRECISIONS
 
 # %% auto #0
@@ -26,7 +26,7 @@ DEFAULTS = {
     'split': {'method': 'random', 'valid_pct': 0.1, 'test_pct': 0.1, 'seed': 42, 'group_col': None, 'internal_folds': None, 'test_groups': None},
     'model': {'sizes': [256, 128], 'ps': 0.1, 'bn': True, 'act': 'relu', 'head_hidden': None, 'head_p': 0.0, 'encoder': None, 'members': 1},
     'train': {'epochs': 20, 'lr': 1e-3, 'bs': 64, 'wd': 1e-2, 'patience': 5, 'monitor': 'valid_loss', 'schedule': 'one_cycle',
-              'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'batches': 'mixed', 'best_epoch': 'shared', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
+              'plateau_patience': 2, 'plateau_factor': 10., 'weighting': 'fixed', 'batches': 'mixed', 'best_epoch': 'shared', 'idle_heads': 'rest', 'accum_bs': None, 'mixed_precision': 'auto', 'device': None,
               'seed': 42, 'quiet': False, 'encoder_lr': None, 'refit': None},
     'eval': {'k': 3, 'threshold_shrink': 0.0, 'relative': None, 'single_task': False},
 }
@@ -46,7 +46,7 @@ RUN_TYPES = {   # section -> key -> type and range, checked by check_values (pyd
               'head_p': Fraction, 'encoder': Optional[dict], 'members': PosInt},
     'train': {'epochs': PosInt, 'lr': Positive, 'bs': PosInt, 'wd': NonNegative, 'patience': Optional[PosInt],
               'monitor': str, 'schedule': Literal[SCHEDULES], 'plateau_patience': PosInt, 'plateau_factor': Annotated[float, Field(gt=1)],
-              'weighting': Literal[WEIGHTINGS], 'batches': Literal[BATCHES], 'best_epoch': Literal[BEST_EPOCHS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'device': Optional[str],
+              'weighting': Literal[WEIGHTINGS], 'batches': Literal[BATCHES], 'best_epoch': Literal[BEST_EPOCHS], 'idle_heads': Literal[IDLE_HEADS], 'accum_bs': Optional[PosInt], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'device': Optional[str],
               'seed': Seed, 'quiet': bool, 'encoder_lr': Optional[Positive], 'refit': Optional[Literal[REFIT]]},
     'eval': {'k': PosInt, 'threshold_shrink': NonNegative, 'relative': Optional[Literal['micro', 'macro']], 'single_task': bool},
 }

@@ -26,9 +26,9 @@ from .weighting import weighting_callbacks
 from .model import shared_parameters
 
 # %% auto #0
-__all__ = ['BEST_EPOCHS', 'SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest', 'BestHeads',
-           'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer', 'LogEpochs', 'StopOnNaN', 'check_monitor',
-           'fit_mtl']
+__all__ = ['BEST_EPOCHS', 'IDLE_HEADS', 'SCHEDULES', 'TaskMetric', 'TasksMean', 'mtl_learner', 'SaveLast', 'SaveBest',
+           'BestHeads', 'RestIdleHeads', 'PlateauScale', 'LossParts', 'plain_progress', 'epoch_printer', 'LogEpochs',
+           'StopOnNaN', 'check_monitor', 'fit_mtl']
 
 # %% ../nbs/06_learner.ipynb #297c5fb3
 class TaskMetric(Metric):
@@ -110,24 +110,47 @@ BEST_EPOCHS = ('shared', 'per_head')   # train.best_epoch: one epoch for the who
 
 # %% ../nbs/06_learner.ipynb #fd752d7b
 class BestHeads(Callback):
-    "Keep each head at the epoch its own task's validation metric was best, and put every head back to it after training (after SaveBest's reload); `learn.head_epochs` says which epochs."
+    "Keep each head at the epoch its own task's validation metric was best, and put every head back to it after training (after SaveBest's reload); `learn.head_epochs` says which epochs. With `patience`, a head whose metric has not improved for that many epochs takes no more steps, and training ends when every head has stopped."
     order = TrackerCallback.order + 1   # after_fit: after SaveBest has reloaded the best epoch of monitor
+    def __init__(self, patience:int=None): self.patience = patience
     def before_fit(self):
-        self.best, self.states = {}, {}
+        self.best, self.states, self.wait, self.stopped = {}, {}, {}, set()
         self.learn.head_epochs = {}
+    def _kept(self, m:TaskMetric, heads)->bool:
+        "Keep the head of m's task if its metric improved this epoch (True), else count the epoch"
+        v, name = m.value, m.task.name
+        if v is None or np.isnan(v) or v <= self.best.get(name, -np.inf):
+            self.wait[name] = self.wait.get(name, 0) + 1
+            return False
+        self.best[name], self.wait[name] = v, 0
+        self.states[name] = {k: t.detach().clone() for k,t in heads[name].state_dict().items()}
+        self.learn.head_epochs[name] = self.epoch + 1
+        return True
     def after_epoch(self):
         heads = get_model(self.learn.model).heads
         for m in self.learn.metrics:
-            if not isinstance(m, TaskMetric): continue
-            v, name = m.value, m.task.name
-            if v is None or np.isnan(v) or v <= self.best.get(name, -np.inf): continue
-            self.best[name] = v
-            self.states[name] = {k: t.detach().clone() for k,t in heads[name].state_dict().items()}
-            self.learn.head_epochs[name] = self.epoch + 1
+            if not isinstance(m, TaskMetric) or m.task.name in self.stopped: continue
+            if not self._kept(m, heads) and self.patience and self.wait[m.task.name] >= self.patience: self.stopped.add(m.task.name)
+        if self.patience and len(self.stopped)==len(heads): raise CancelFitException()
+    def before_step(self):
+        heads = get_model(self.learn.model).heads
+        for name in self.stopped:
+            for p in heads[name].parameters(): p.grad = None   # fastai's optimizers step only parameters with a gradient
     def after_fit(self):
         if getattr(self.learn, 'diverged', None): return
         heads = get_model(self.learn.model).heads
         for name, state in self.states.items(): heads[name].load_state_dict(state)
+
+# %% ../nbs/06_learner.ipynb #a0dcd271
+IDLE_HEADS = ('rest', 'step')   # train.idle_heads: a head whose task has no labels in a step takes no optimizer step, or steps all the same (momentum, weight decay)
+
+# %% ../nbs/06_learner.ipynb #69f95eaa
+class RestIdleHeads(Callback):
+    "No optimizer step (no momentum, no weight decay) for a head parameter whose gradient is zero everywhere in this step, as a head's is when its task has no labels in the batch"
+    order = 100   # after GradientAccumulation, MixedPrecision and the weighting methods: only on a step that happens, with the summed gradients
+    def before_step(self):
+        for p in get_model(self.learn.model).heads.parameters():
+            if p.grad is not None and not p.grad.any(): p.grad = None   # fastai's optimizers step only parameters with a gradient
 
 # %% ../nbs/06_learner.ipynb #9805d65d
 class PlateauScale(TrackerCallback):
@@ -266,6 +289,7 @@ def fit_mtl(learn:Learner,
             mixed_precision='auto', # 'auto', 'fp16', 'bf16' or 'no' (see precision_mode); 'auto': bf16 or fp16 on a GPU, float32 elsewhere
             save_best:bool=True, # Keep the best epoch (models/best.pth) and reload it at the end
             best_epoch:str='shared', # 'shared': the whole model at the best epoch of monitor; 'per_head': each head at its task's own best epoch (BestHeads; heads that share nothing trained)
+            idle_heads:str='rest', # 'rest': a head whose task has no labels in a batch takes no optimizer step (RestIdleHeads); 'step': it steps all the same
             quiet:bool=False, # No progress bars or epoch tables
             seed:int=None, # Seed set just before training (dropout, shuffling)
            )->pd.DataFrame:
@@ -273,12 +297,14 @@ def fit_mtl(learn:Learner,
     if schedule not in SCHEDULES: raise MtlBioError(f"unknown schedule {schedule!r}; use one of {SCHEDULES}")
     check_monitor(learn, monitor)
     _check_best_epoch(learn, best_epoch)
+    if idle_heads not in IDLE_HEADS: raise input_error(f"unknown idle_heads {idle_heads!r}; use one of {IDLE_HEADS}", key='train.idle_heads')
     if seed is not None: seed_everything(seed)
     device = torch.device(learn.dls.device or 'cpu')
     mode, parts = precision_mode(mixed_precision, device), LossParts()
     cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), StopOnNaN(), *weighting_callbacks(learn.loss_func), *precision_callbacks(mode, device),
-           *_watching(monitor, patience=patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
-    if save_best and best_epoch=='per_head': cbs.append(BestHeads())
+           *_watching(monitor, patience=None if best_epoch=='per_head' else patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
+    if save_best and best_epoch=='per_head': cbs.append(BestHeads(patience))
+    if idle_heads=='rest': cbs.append(RestIdleHeads())
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
     note_run(device=str(device), mixed_precision=mode, processes=world_size())
     with _printing(learn, quiet or not is_main(), epochs), warnings.catch_warnings(), rank_training(learn, device):   # one rank prints

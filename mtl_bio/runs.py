@@ -240,7 +240,7 @@ def _train_one(folder, X, targets:list, split:dict, *, tasks:list, n_in:int, cfg
     lr = slice(tr['encoder_lr'], tr['lr']) if tr['encoder_lr'] is not None else tr['lr']
     history = fit_mtl(learn, tr['epochs'], lr, patience=None if final else tr['patience'], monitor=tr['monitor'], schedule='one_cycle' if final else tr['schedule'],
                       plateau_patience=tr['plateau_patience'], plateau_factor=tr['plateau_factor'], accum_bs=tr['accum_bs'], mixed_precision=tr['mixed_precision'],
-                      save_best=not final, best_epoch=tr['best_epoch'], quiet=tr['quiet'], seed=seed)
+                      save_best=not final, best_epoch=tr['best_epoch'], idle_heads=tr['idle_heads'], quiet=tr['quiet'], seed=seed)
     return learn, history
 
 # %% ../nbs/08e_runs.ipynb #f9d26b3c

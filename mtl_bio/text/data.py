@@ -15,7 +15,7 @@ from .encoder import DEFAULT_MODEL, POOLINGS
 from ..distributed import PRECISIONS
 from ..losses import WEIGHTINGS
 from ..data import BATCHES
-from ..learner import BEST_EPOCHS
+from ..learner import BEST_EPOCHS, IDLE_HEADS
 
 # %% auto #0
 __all__ = ['TEXT_DEFAULTS', 'EPOCHS', 'TEXT_TYPES', 'read_mapping', 'read_tweeteval', 'text_config', 'text_tasks', 'check_texts',
@@ -69,7 +69,7 @@ TEXT_DEFAULTS = {
     'train': {'data': None, 'text_column': None, 'out': None, 'finetune': False, 'epochs': None, 'lr': 3e-2, 'encoder_lr': 3e-5,
               'bs': 32, 'wd': 1e-2, 'hidden': None, 'head_hidden': None, 'dropout': 0.1, 'valid_pct': 0.15, 'test_pct': 0.2, 'seed': 0, 'patience': 5,
               'monitor': 'tasks_mean', 'class_weights': 'balanced', 'task_weights': 'equal', 'empty': 'drop', 'baseline': True, 'quiet': False,
-              'device': None, 'mixed_precision': 'auto', 'single_task': False, 'weighting': 'fixed', 'batches': 'auto', 'best_epoch': 'auto'},
+              'device': None, 'mixed_precision': 'auto', 'single_task': False, 'weighting': 'fixed', 'batches': 'auto', 'best_epoch': 'auto', 'idle_heads': 'rest'},
 }
 EPOCHS = {'frozen': 30, 'finetune': 2}   # train.epochs when the config leaves it out: heads on frozen embeddings, or the encoder fine-tuned too
 TEXT_TYPES = {   # section -> key -> type and range (check_values)
@@ -80,7 +80,7 @@ TEXT_TYPES = {   # section -> key -> type and range (check_values)
               'wd': NonNegative, 'hidden': Optional[PosInt], 'head_hidden': Optional[PosInt], 'dropout': Fraction, 'valid_pct': Fraction, 'test_pct': Fraction,
               'seed': Seed, 'patience': Optional[PosInt], 'monitor': str, 'class_weights': Literal['balanced', 'none'],
               'task_weights': Literal['equal', 'rows'], 'empty': Literal['drop', 'error'], 'baseline': bool, 'quiet': bool,
-              'device': Optional[str], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'single_task': bool, 'weighting': Literal[WEIGHTINGS], 'batches': Literal[('auto',) + BATCHES], 'best_epoch': Literal[('auto',) + BEST_EPOCHS]},
+              'device': Optional[str], 'mixed_precision': Union[bool, Literal[PRECISIONS]], 'single_task': bool, 'weighting': Literal[WEIGHTINGS], 'batches': Literal[('auto',) + BATCHES], 'best_epoch': Literal[('auto',) + BEST_EPOCHS], 'idle_heads': Literal[IDLE_HEADS]},
 }
 
 # %% ../../nbs/41_text_data.ipynb #7dd1709a

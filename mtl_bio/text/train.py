@@ -117,7 +117,7 @@ def text_run_config(cfg:dict, # A checked sentence config
             'split': {'method': 'stratified', 'valid_pct': tr['valid_pct'], 'test_pct': tr['test_pct'], 'seed': tr['seed'], 'group_col': None},
             'model': model,
             'train': {'epochs': tr['epochs'] or EPOCHS['finetune' if tr['finetune'] else 'frozen'], 'lr': tr['lr'], 'bs': tr['bs'], 'wd': tr['wd'],
-                      'patience': tr['patience'], 'monitor': monitor, 'seed': tr['seed'], 'quiet': tr['quiet'], 'weighting': tr['weighting'], 'batches': _batches(tr), 'best_epoch': _best_epoch(tr),
+                      'patience': tr['patience'], 'monitor': monitor, 'seed': tr['seed'], 'quiet': tr['quiet'], 'weighting': tr['weighting'], 'batches': _batches(tr), 'best_epoch': _best_epoch(tr), 'idle_heads': tr['idle_heads'],
                       'device': tr['device'], 'mixed_precision': tr['mixed_precision'],
                       'encoder_lr': tr['encoder_lr'] if tr['finetune'] else None},
             'eval': {'single_task': tr['single_task']}}
