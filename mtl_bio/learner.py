@@ -148,9 +148,12 @@ IDLE_HEADS = ('rest', 'step')   # train.idle_heads: a head whose task has no lab
 class RestIdleHeads(Callback):
     "No optimizer step (no momentum, no weight decay) for a head parameter whose gradient is zero everywhere in this step, as a head's is when its task has no labels in the batch"
     order = 100   # after GradientAccumulation, MixedPrecision and the weighting methods: only on a step that happens, with the summed gradients
+    def before_fit(self): self.params = list(get_model(self.learn.model).heads.parameters())
     def before_step(self):
-        for p in get_model(self.learn.model).heads.parameters():
-            if p.grad is not None and not p.grad.any(): p.grad = None   # fastai's optimizers step only parameters with a gradient
+        ps = [p for p in self.params if p.grad is not None]
+        if not ps: return
+        for p, live in zip(ps, torch.stack([p.grad.any() for p in ps]).tolist()):   # one device sync per step, not one per parameter
+            if not live: p.grad = None   # fastai's optimizers step only parameters with a gradient
 
 # %% ../nbs/06_learner.ipynb #9805d65d
 class PlateauScale(TrackerCallback):
@@ -301,9 +304,10 @@ def fit_mtl(learn:Learner,
     if seed is not None: seed_everything(seed)
     device = torch.device(learn.dls.device or 'cpu')
     mode, parts = precision_mode(mixed_precision, device), LossParts()
+    per_head = save_best and best_epoch=='per_head'   # BestHeads keeps each head at, and stops it after, its own best epoch
     cbs = [CSVLogger(fname='history.csv'), SaveLast(), parts, LogEpochs(), StopOnNaN(), *weighting_callbacks(learn.loss_func), *precision_callbacks(mode, device),
-           *_watching(monitor, patience=None if best_epoch=='per_head' else patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
-    if save_best and best_epoch=='per_head': cbs.append(BestHeads(patience))
+           *_watching(monitor, patience=None if per_head else patience, schedule=schedule, plateau_patience=plateau_patience, plateau_factor=plateau_factor, save_best=save_best)]
+    if per_head: cbs.append(BestHeads(patience))
     if idle_heads=='rest': cbs.append(RestIdleHeads())
     if accum_bs: cbs.append(GradientAccumulation(n_acc=accum_bs))
     note_run(device=str(device), mixed_precision=mode, processes=world_size())
