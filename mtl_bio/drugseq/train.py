@@ -40,11 +40,14 @@ DRUGSEQ_TYPES = {'activation_weight': NonNegative, 'zscore': bool, 'architecture
                  'fdr': Positive, 'n_perm': PosInt}
 
 # %% ../../nbs/33_drugseq_train.ipynb #70ca67d2
+def _count_or_null(v, least:int)->bool: return v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= least)
+
 def _check_inputs(own:dict, source):
-    "The input settings of DRUGSEQ_KEYS, checked by name"
+    "The input settings of DRUGSEQ_KEYS (and the architecture's head_hidden, which the model section would name as its own), checked by name"
     if own['normalize'] not in NORMALIZE: raise input_error(f"unknown normalize {own['normalize']!r}; use one of {list(NORMALIZE)}", file=source, column='normalize')
-    n = own['n_top_genes']
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, column='n_top_genes')
+    n, hh = own['n_top_genes'], own['architecture'].get('head_hidden')
+    if not _count_or_null(n, 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, column='n_top_genes')
+    if not _count_or_null(hh, 1): raise input_error(f"must be a whole number of units (at least 1) or null, got {hh!r}", file=source, key='architecture.head_hidden')
     if not own['fdr'] < 1: raise input_error(f"must be a rate between 0 and 1, got {own['fdr']!r}", file=source, column='fdr')
 
 def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and DRUGSEQ_KEYS
@@ -59,8 +62,6 @@ def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) 
     own = check_values({k: config.pop(k, v) for k,v in DRUGSEQ_KEYS.items()}, DRUGSEQ_TYPES, source)
     if not isinstance(own['architecture'], dict): raise input_error("must be a mapping of drugseq_model_config arguments", file=source, column='architecture')
     _check_inputs(own, source)
-    hh = own['architecture'].get('head_hidden')
-    if hh is not None and (isinstance(hh, bool) or not isinstance(hh, int) or hh < 1): raise input_error(f"must be a whole number of units (at least 1) or null, got {hh!r}", file=source, key='architecture.head_hidden')
     cfg = merge_config(DRUGSEQ_DEFAULTS, config)
     n_genes = min(len(screen.genes), own['n_top_genes'] or len(screen.genes))
     try: cfg['model'] = drugseq_model_config(n_genes, **own['architecture'])
