@@ -1,15 +1,15 @@
 """Does multi-task pay? Each pipeline's multi-task model against one model per task on its real data, with each weighting method.
 
-For every pipeline asked for, the default configuration is trained once with `eval.single_task` (one model per task, the same
-featurizer, encoder, trunk, budget and early-stopping rule, on the same split), then once more per other weighting method; every
+For every pipeline asked for, the default configuration with the first method is trained once with `eval.single_task` (one model per task,
+the same featurizer, encoder, trunk, budget and early-stopping rule, on the same split), then once more per other method; every
 row prints each task's headline metric on the run's first-reported part (test, else out-of-fold) beside the single-task models',
 Δm (see nbs/05_metrics.ipynb) against those same single-task models, and the wall time.
 
     python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text,text_finetune] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain] [--singles DIR] [--seeds 0,1,2]
 
-A method is a train.weighting (fixed, uncertainty, pcgrad, famo) or one of METHODS below, or several joined by '+':
+A method is a train.weighting (fixed, uncertainty, pcgrad, famo; famo is the sequence pipeline's default, fixed every other's) or one of METHODS below, or several joined by '+':
 heads (a private hidden layer in every head; DRUG-seq: architecture.head_hidden), per_task / mixed (train.batches), shared_epoch (train.best_epoch: shared),
-idle_step (train.idle_heads: step, a head steps also on batches without its labels);
+idle_step (train.idle_heads: step, a head steps also on batches without its labels), rows (sentences: train.task_weights rows), mean_monitor (train.monitor: tasks_mean; the single-task models then stop on their own metric);
 `--methods fixed,mixed+shared_epoch` prints the sentence pipeline's default beside its default before. --singles DIR takes
 the single-task figures from an earlier run's folder (the same split, checked by its SHA-1) instead of training them again.
 --seeds trains everything (single-task models too) once per training seed (train.seed: initialisation and shuffling; the
@@ -30,7 +30,9 @@ METHODS = {'heads': ({}, {'head_hidden': 64}),   # fixed weighting, each head wi
            'per_task': ({'batches': 'per_task'}, {}),   # fixed weighting, each batch from rows labelled for the same tasks
            'mixed': ({'batches': 'mixed'}, {}),   # fixed weighting, any rows in a batch
            'shared_epoch': ({'best_epoch': 'shared'}, {}),   # fixed weighting, one epoch kept for every head
-           'idle_step': ({'idle_heads': 'step'}, {})}   # fixed weighting, a head without labels in a batch steps all the same (momentum, weight decay)
+           'idle_step': ({'idle_heads': 'step'}, {}),   # fixed weighting, a head without labels in a batch steps all the same (momentum, weight decay)
+           'rows': ({'task_weights': 'rows'}, {}),   # sentences only: each task's loss weighted by its share of the labelled training rows (train.task_weights)
+           'mean_monitor': ({'monitor': 'tasks_mean'}, {})}   # the epoch kept (and early stopping) on the mean of the tasks' headline metrics, not the validation loss
 
 SEED = {}   # train.seed of the rows being trained (--seeds); empty: each pipeline's default
 

@@ -45,7 +45,7 @@ DNA_DESIGNS = {
     'cnn': {'features': {'name': 'onehot', 'sequence_col': 'sequence'},
             'model': {'encoder': {'name': 'seq_cnn', 'channels': 64, 'stem_kernel': 11, 'blocks': 3, 'kernel': 5, 'se': True, 'p': 0., 'rc': 'none'},
                       'sizes': [256], 'ps': 0.2, 'bn': True, 'act': 'silu'},
-            'train': {'epochs': 20, 'lr': 4e-3, 'bs': 128, 'patience': 6, 'schedule': 'one_cycle', 'refit': 'train+valid'}},
+            'train': {'epochs': 20, 'lr': 4e-3, 'bs': 128, 'patience': 6, 'schedule': 'one_cycle', 'refit': 'train+valid', 'weighting': 'famo'}},
     'original': {'features': {'name': 'kmer_w2v', 'sequence_col': 'sequence', 'k': 3, 'vector_size': 100, 'window': 5, 'min_count': 1, 'sg': 1, 'epochs': 10, 'seed': 0},
                  'model': {'sizes': [256, 128], 'ps': 0.2, 'bn': True},
                  'train': {'epochs': 50, 'lr': 3e-3, 'bs': 64, 'patience': 10, 'schedule': 'one_cycle_plateau', 'plateau_patience': 3, 'plateau_factor': 5.}},
