@@ -13,13 +13,19 @@
    of positive-control wells against DMSO wells on that distance (each fold's distances over its median DMSO distance, so
    the folds pool; a DMSO well is measured from the other DMSO wells); the compounds called active at FDR 0.05 (DMSO-vs-DMSO
    permutation null, Benjamini-Hochberg over every held-out compound); DMSO wells scored as compounds against the other
-   DMSO wells (one by one, and in groups of 6, a compound's size), called active at FDR 0.05.
+   DMSO wells (one by one, and in groups of 3, half a compound's size), called active at FDR 0.05.
+   The DMSO wells are dealt into the folds too (every DMSO well held out once): each fold's model trains on the other folds'
+   DMSO wells, and the distances, nulls and calls of its held-out compounds are measured against its own held-out DMSO wells,
+   so every well compared in the latent space is one the model never trained on. A model memorises the wells it trained on
+   (its training DMSO wells sit about three times closer to their centre than DMSO wells it has not seen), so measuring unseen
+   compounds against trained DMSO wells makes every compound look active. --dmso_train gives that earlier design (every DMSO
+   well in training and in the reference) for comparison.
 2. pbmc -- the PBMC demonstration (scanpy's pbmc68k_reduced): the model's validation figures against ridge and logistic
    regression on 50 principal components of the same inputs, the same wells (what every drugseq run prints).
 3. generated -- drugseq-demo's generated screen (768 wells x 2,541 genes, 20 epochs): the planted strong perturbers among the
    top 4 compounds and the programme genes among the top 40 genes.
 
-    python bench/drugseq_real.py [--only l1000,pbmc,generated] [--folds 3] [--epochs 50] [--pcs 4] [--pca 50] [--arch JSON] [--train JSON] [--out runs/bench_drugseq_real]
+    python bench/drugseq_real.py [--only l1000,pbmc,generated] [--folds 3] [--epochs 50] [--pcs 4] [--pca 50] [--dmso_train] [--arch JSON] [--train JSON] [--out runs/bench_drugseq_real]
 """
 import argparse, json, sys, time
 from pathlib import Path
@@ -37,6 +43,14 @@ def compound_folds(compounds, poscons, k:int, seed:int=0) -> list:
     folds = [[] for _ in range(k)]
     for i, c in enumerate(pos + rest): folds[i % k].append(c)
     return folds
+
+
+def holdout_groups(obs:pd.DataFrame, control:str, k:int, seed:int=0) -> np.ndarray:
+    "Per well, its hold-out group: the compound, or DMSO_i for the control wells dealt (shuffled) to fold i"
+    g = obs['compound'].to_numpy().astype(object).copy()
+    dmso = np.random.default_rng(seed + 1).permutation(np.flatnonzero(g == control))
+    for i in range(k): g[dmso[i::k]] = f'{control}_{i}'
+    return g
 
 
 def zscore(X, rows):
@@ -62,23 +76,30 @@ def l1000_bench(args):
     compounds = sorted(set(screen.obs.compound) - {screen.control})
     folds = compound_folds(compounds, poscons, args.folds, args.seed)
     ref = screen.is_control
+    groups = screen.obs.compound.to_numpy() if args.dmso_train else holdout_groups(screen.obs, screen.control, args.folds, args.seed)
     print(f"\n== L1000 {PLATE.name}: {screen.n_wells} wells x {len(screen.genes)} genes, {len(compounds)} compounds ({len(poscons)} positive controls: {sorted(poscons)}), "
-          f"{int(ref.sum())} DMSO wells; {args.folds} folds of held-out compounds ==", flush=True)
+          f"{int(ref.sum())} DMSO wells; {args.folds} folds of held-out compounds, "
+          f"{'every DMSO well in training and in the reference (--dmso_train)' if args.dmso_train else 'the DMSO wells dealt into the folds too (each fold measured against its own held-out DMSO wells)'} ==", flush=True)
     details, fits = [], []
     for f, held in enumerate(folds):
         t0, run = time.time(), Path(args.out)/f'l1000_fold{f}'
-        cfg = {'split': {'method': 'heldout', 'group_col': 'compound', 'test_groups': held, 'valid_pct': 0.1, 'seed': args.seed},
+        test_groups = held if args.dmso_train else held + [f'{screen.control}_{f}']
+        cfg = {'split': {'method': 'heldout', 'group_col': 'holdout', 'test_groups': test_groups, 'valid_pct': 0.1, 'seed': args.seed},
                'train': {'epochs': args.epochs, 'quiet': True, **args.train}, 'embedding': 'pca', 'architecture': args.arch, 'n_perm': args.n_perm}
-        test = screen.obs.compound.isin(held).to_numpy()
-        res = train_drugseq(dose_targets(plain, pcs=args.pcs, fit_rows=~test), cfg, run, overwrite=True)
+        test = np.isin(groups, test_groups)
+        targets = dose_targets(plain, pcs=args.pcs, fit_rows=~test)
+        targets.obs['holdout'] = groups
+        res = train_drugseq(targets, cfg, run, overwrite=True)
         split = pd.read_csv(run/'split.csv')
         train_rows = np.sort(split.row[split.part == 'train'].to_numpy())
-        seen = set(screen.obs.compound.to_numpy()[split.row[split.part != 'test'].to_numpy()])
-        assert not seen & set(held), f"held-out compounds in training: {seen & set(held)}"
+        assert set(split.row[split.part == 'test']) == set(np.flatnonzero(test)), "the run's test wells are not the fold's held-out wells"
+        seen = set(groups[split.row[split.part != 'test'].to_numpy()])
+        assert not seen & set(test_groups), f"held-out wells in training: {seen & set(test_groups)}"
+        reference = ref if args.dmso_train else ref & test
         X = zscore(np.asarray(screen.X, dtype=np.float64), train_rows)
         spaces = {'latent': pd.read_csv(run/'latent.csv').drop(columns='well').to_numpy(),
                   'pca': pca_scores(X.astype(np.float32), train_rows, args.pca), 'edistance': X}
-        d = space_details(spaces, screen.obs, ref, test=test, positive=poscons, n_perm=args.n_perm, seed=args.seed + f)
+        d = space_details(spaces, screen.obs, reference, test=test, positive=poscons, dmso_sizes=(1, 6) if args.dmso_train else (1, 3), n_perm=args.n_perm, seed=args.seed + f)
         details.append({k: v.assign(fold=f) for k, v in d.items()})
         name, b = first_baseline(res.metrics['test']['scores'])
         fits.append({'fold': f, 'dose_r2': res.metrics['test']['scores']['targets']['log10_dose']['r2'], 'ridge_r2': b['targets']['log10_dose']['r2'], 'secs': time.time() - t0})
@@ -130,6 +151,7 @@ def main(argv=None):
     p.add_argument('--n_perm', type=int, default=999)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--pca', type=int, default=50, help='principal components of the L1000 pca space (the pipeline uses 50)')
+    p.add_argument('--dmso_train', action='store_true', help='the earlier L1000 design: every DMSO well in training and in the reference of the held-out compounds')
     p.add_argument('--pcs', type=int, default=4, help='principal components among the L1000 dose targets (0: the log10 dose alone, the design before)')
     p.add_argument('--arch', type=json.loads, default={}, help='architecture settings (drugseq_model_config), as JSON')
     p.add_argument('--train', type=json.loads, default={}, help='train settings beside epochs and quiet (e.g. {"wd": 0.1}), as JSON')
