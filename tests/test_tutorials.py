@@ -41,8 +41,11 @@ def test_drugseq_l1000_calls_compounds_and_never_trains_on_held_out_ones(tmp_pat
     for f in ['compounds.csv', 'compound_doses.csv', 'screen.h5ad', 'plots/volcano.png', 'split.csv', 'metrics.json']: assert (run/f).exists(), f
     assert (out/'generated_plate.gct').exists()   # the fallback plate, not the shared one
     split, wells = pd.read_csv(run/'split.csv'), pd.read_csv(run/'wells.csv')
-    held = set(wells.compound[split.sort_values('row').part.to_numpy()=='test'])
-    assert held and not held & set(wells.compound[split.sort_values('row').part.to_numpy()!='test'])
+    part = split.sort_values('row').part.to_numpy()
+    held = set(wells.compound[part=='test']) - {'DMSO'}
+    assert held and not held & set(wells.compound[part!='test'])   # held-out compounds: every dose held out
+    dmso = wells.compound.to_numpy()=='DMSO'
+    assert (dmso & (part=='test')).sum() == 9 and (dmso & (part!='test')).sum() == 17   # a third of the 26 DMSO wells held out, the rest trained on
     comp = pd.read_csv(run/'compounds.csv').set_index('compound')
     assert comp.loc[['poscon_a', 'poscon_b', 'poscon_c', 'poscon_d'], 'pca_active'].all()   # the planted strong compounds
     assert json.loads((run/'screen.json').read_text())['activity']['spaces']['pca']['dmso_wells_active'] == 0

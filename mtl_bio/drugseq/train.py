@@ -278,7 +278,8 @@ def expression_baselines(X, # Model inputs of every well: an array or LazyRows
 class ScreenExports(RunCallback):
     "The DRUG-seq run's own files after write (wells, latent space, compounds, gene importance, screen.h5ad, the latent plot), and its model card lines"
     predict_command = 'mtl_bio drugseq-predict {run} NEXT_PLATE --out runs/plate_predictions'
-    limits = ('A plate from another cell type, protocol or sequencing depth may need its own normalisation; genes the model reads must be in the plate (or filled with --fill_missing, reported).',)
+    limits = ('A plate from another cell type, protocol or sequencing depth may need its own normalisation; genes the model reads must be in the plate (or filled with --fill_missing, reported).',
+              'The latent-space calls of compounds.csv measure wells against DMSO wells the model trained on: a model sits the wells it trained on closer together than wells it has not seen (on an L1000 plate its training DMSO wells lay three times closer to their centre than unseen ones), so they are no held-out evidence; the PCA calls need no training, and bench/drugseq_real.py shows the held-out design (compounds and DMSO wells held out together).')
     def __init__(self, own:dict): self.own = own   # the pipeline settings (drugseq_config): reference_cluster, embedding
     def after_write(self, run):
         part = np.empty(len(run.df), dtype=object)
