@@ -325,10 +325,10 @@ def drugseq_tasks(scores:list, # The continuous score columns
 # %% ../../nbs/31_drugseq_model.ipynb #5a4da53f
 def drugseq_model_config(n_genes:int, tokens:str='patch', module_size='auto', patch_size:int=16, d_model:int=128, n_heads:int=4, n_layers:int=2,
                          d_ff:int=512, dropout:float=0.1, gene_dropout:float=None, hidden:int=128, latent:int=32,
-                         linear:int=0, # Width of the linear path from the genes beside the Transformer (0: none)
+                         linear:int=16, # Width of the linear path from the genes beside the Transformer (0: none, the design before)
                          head_hidden:int=None, # Width of a hidden layer of each head's own (None: linear heads on the latent vector)
                         )->dict:
-    "The `model` section of a run config for the gene-token Transformer: patch tokens by default (with `tokens='module'` the featurizer adds the fitted `modules`)."
+    "The `model` section of a run config for the gene-token Transformer: patch tokens and a 16-wide linear path from the genes by default (with `tokens='module'` the featurizer adds the fitted `modules`)."
     return {'sizes': [hidden, latent], 'ps': dropout, 'bn': False, 'act': 'relu', 'head_hidden': head_hidden,
             'encoder': {'name': 'gene_tokens', 'n_genes': int(n_genes), 'tokens': tokens, 'module_size': module_size, 'patch_size': patch_size,
                         'd_model': d_model, 'n_heads': n_heads, 'n_layers': n_layers, 'd_ff': d_ff, 'dropout': dropout, 'gene_dropout': gene_dropout, 'linear': linear}}
