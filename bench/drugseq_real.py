@@ -4,8 +4,8 @@
    26 DMSO wells, 4 positive controls at 5-6 doses). The compounds are dealt into --folds folds (whole compounds, every dose;
    the positive controls spread over the folds). For each fold the model trains on the plate's own targets (`dose_targets`:
    log10 dose, the top --pcs principal components of the z-scored genes fitted on the fold's training wells, and treated vs
-   vehicle) on the other compounds' wells and the DMSO wells, with the held-out compounds as the run's test rows, never seen
-   in training. On the held-out wells three spaces stand side by side:
+   vehicle) on the other compounds' wells and the other folds' DMSO wells, with the held-out compounds and the fold's own
+   DMSO wells as the run's test rows, never seen in training. On the held-out wells three spaces stand side by side:
      latent     the model's latent space;
      pca        the top --pca (50) principal components of the same z-scored genes, fitted on the fold's training wells;
      edistance  the E-distance (pertpy's) on the z-scored genes themselves.
