@@ -1,8 +1,8 @@
 """DRUG-seq on real data, against what screening labs use, on the same wells.
 
 1. l1000 -- the L1000 plate in ../shared/data/l1000_plate (978 genes x 377 wells of A375 cells, kinase inhibitors at 6 doses,
-   26 DMSO wells, 4 positive controls at 5-6 doses). The compounds are dealt into --folds folds (whole compounds, every dose;
-   the positive controls spread over the folds). For each fold the model trains on the plate's own targets (`dose_targets`:
+   26 DMSO wells, 4 positive controls at 5-6 doses). The compounds are dealt into --folds folds (mtl_bio's holdout_folds: whole compounds,
+   every dose; the positive controls spread over the folds). For each fold the model trains on the plate's own targets (`dose_targets`:
    log10 dose, the top --pcs principal components of the z-scored genes fitted on the fold's training wells, and treated vs
    vehicle) on the other compounds' wells and the other folds' DMSO wells, with the held-out compounds and the fold's own
    DMSO wells as the run's test rows, never seen in training. On the held-out wells three spaces stand side by side:
@@ -35,24 +35,6 @@ DATA = Path(__file__).resolve().parents[1].parent/'shared'/'data'
 PLATE = DATA/'l1000_plate'/'LJP005_A375_24H.gct'
 
 
-def compound_folds(compounds, poscons, k:int, seed:int=0) -> list:
-    "k lists of compounds: the positive controls dealt first, one fold after another, then the rest, shuffled"
-    rng = np.random.default_rng(seed)
-    pos = [c for c in rng.permutation(sorted(poscons))]
-    rest = [c for c in rng.permutation(sorted(set(compounds) - set(poscons)))]
-    folds = [[] for _ in range(k)]
-    for i, c in enumerate(pos + rest): folds[i % k].append(c)
-    return folds
-
-
-def holdout_groups(obs:pd.DataFrame, control:str, k:int, seed:int=0) -> np.ndarray:
-    "Per well, its hold-out group: the compound, or DMSO_i for the control wells dealt (shuffled) to fold i"
-    g = obs['compound'].to_numpy().astype(object).copy()
-    dmso = np.random.default_rng(seed + 1).permutation(np.flatnonzero(g == control))
-    for i in range(k): g[dmso[i::k]] = f'{control}_{i}'
-    return g
-
-
 def zscore(X, rows):
     m, s = X[rows].mean(0), X[rows].std(0)
     return (X - m) / np.where(s > 0, s, 1.)
@@ -65,7 +47,7 @@ def first_baseline(m:dict) -> tuple:
 
 def l1000_bench(args):
     from mtl_bio.drugseq.gct import read_gct, gct_screen
-    from mtl_bio.drugseq.train import train_drugseq, dose_targets, pca_scores
+    from mtl_bio.drugseq.train import train_drugseq, dose_targets, pca_scores, holdout_folds
     from mtl_bio.drugseq.activity import space_details, summarize_spaces
     if not PLATE.exists(): print(f"skipped l1000: {PLATE} is not here"); return
     plate = read_gct(PLATE)   # read once: the screen, and the positive controls from pert_type
@@ -74,19 +56,18 @@ def l1000_bench(args):
     screen = dose_targets(plain, pcs=0)   # the dose and label every fold shares
     poscons = set(meta.loc[meta.pert_type == 'trt_poscon', 'pert_iname'])
     compounds = sorted(set(screen.obs.compound) - {screen.control})
-    folds = compound_folds(compounds, poscons, args.folds, args.seed)
-    ref = screen.is_control
-    groups = screen.obs.compound.to_numpy() if args.dmso_train else holdout_groups(screen.obs, screen.control, args.folds, args.seed)
+    deal = holdout_folds(screen, args.folds, positive=poscons, hold_control=not args.dmso_train, seed=args.seed)
+    ref, groups = screen.is_control, deal.holdout.to_numpy()
     print(f"\n== L1000 {PLATE.name}: {screen.n_wells} wells x {len(screen.genes)} genes, {len(compounds)} compounds ({len(poscons)} positive controls: {sorted(poscons)}), "
           f"{int(ref.sum())} DMSO wells; {args.folds} folds of held-out compounds, "
           f"{'every DMSO well in training and in the reference (--dmso_train)' if args.dmso_train else 'the DMSO wells dealt into the folds too (each fold measured against its own held-out DMSO wells)'} ==", flush=True)
     details, fits = [], []
-    for f, held in enumerate(folds):
+    for f in range(args.folds):
         t0, run = time.time(), Path(args.out)/f'l1000_fold{f}'
-        test_groups = held if args.dmso_train else held + [f'{screen.control}_{f}']
+        test = deal.fold.to_numpy() == f
+        test_groups, held = sorted(set(groups[test])), sorted(set(groups[test & ~ref]))
         cfg = {'split': {'method': 'heldout', 'group_col': 'holdout', 'test_groups': test_groups, 'valid_pct': 0.1, 'seed': args.seed},
                'train': {'epochs': args.epochs, 'quiet': True, **args.train}, 'embedding': 'pca', 'architecture': args.arch, 'n_perm': args.n_perm}
-        test = np.isin(groups, test_groups)
         targets = dose_targets(plain, pcs=args.pcs, fit_rows=~test)
         targets.obs['holdout'] = groups
         res = train_drugseq(targets, cfg, run, overwrite=True)

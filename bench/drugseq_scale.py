@@ -6,10 +6,13 @@ Each size runs in its own process. Memory is the process's resident set size (Vm
 `peak` is the highest value seen since the process started, `extra` the rise over the value at the start of the phase.
 The screen is written once per size (example_screen(counts=True): Poisson counts, about 9% of the values non-zero)
 and read back with load_h5ad, so loading is measured from disk. Training uses the library defaults (counts detected and
-normalised, all genes, module tokens with module_size 'auto' = 79 genes, so 254 tokens) for one epoch of batch 32.
+normalised, all genes, patch tokens of 16 genes, so 1,250 tokens at 20,000 genes, and the 16-wide linear path) for one
+epoch of batch 32; --arch changes the architecture (drugseq_model_config's keys), e.g. '{"tokens": "module"}' for module
+tokens with module_size 'auto' = 79 genes, so 254 tokens (the default when the figures of 5,000-20,000 wells were taken).
 
-    python bench/drugseq_scale.py                          # 20,000 genes at 5,000, 10,000 and 20,000 wells (about an hour on 2 cores)
-    python bench/drugseq_scale.py --wells 2000 --genes 5000   # a quick look
+    python bench/drugseq_scale.py                          # 20,000 genes at 5,000, 10,000 and 20,000 wells (hours on 2 cores with patch tokens)
+    python bench/drugseq_scale.py --wells 2000             # one size
+    python bench/drugseq_scale.py --wells 2000 --arch '{"tokens": "module"}'   # the same with module tokens
     python bench/drugseq_scale.py --modules_only           # module fitting at 20,000 genes only
 """
 import argparse, json, os, subprocess, sys, tempfile, threading, time
@@ -46,7 +49,7 @@ def write_screen_h5ad(path, n_wells, n_genes, seed):
     anndata.AnnData(s.X, obs=obs.astype({'compound': str, 'cluster': str}), var=pd.DataFrame(index=s.genes)).write_h5ad(path)
     return s.X.nnz / (n_wells * n_genes)
 
-def child_train(path, out, threads):
+def child_train(path, out, threads, arch):
     import torch, pandas as pd
     torch.set_num_threads(threads)
     from mtl_bio.drugseq.data import load_h5ad
@@ -54,7 +57,7 @@ def child_train(path, out, threads):
     log = {}
     with Phase('load', log): s = load_h5ad(path, scores=['pseudotime_z', 'cytoscore_z', 'Tscore_z'], label='label', compound='compound', cluster='cluster')
     with Phase('train_1_epoch_and_exports', log):
-        res = train_drugseq(s, {'train': {'epochs': 1, 'quiet': True}, 'embedding': 'pca'}, out)
+        res = train_drugseq(s, {'train': {'epochs': 1, 'quiet': True}, 'embedding': 'pca', 'architecture': json.loads(arch)}, out)
     h = pd.read_csv(Path(out)/'history.csv')
     enc = res.predictor.model.encoder
     mm, ss = str(h['time'].iloc[0]).split(':')[-2:]   # fastai's 'mm:ss' of the epoch (training and validation)
@@ -86,13 +89,14 @@ if __name__=='__main__':
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--max_wells', type=int, default=4000, help="gene_modules' sample of wells")
     ap.add_argument('--modules_only', action='store_true')
+    ap.add_argument('--arch', default='{}', help='architecture settings (drugseq_model_config), as JSON')
     ap.add_argument('--keep', default=None, help='folder for the generated .h5ad files (default: a temporary folder)')
     ap.add_argument('--_child', nargs='+')
     a = ap.parse_args()
     if a._child:
         kind, *rest = a._child
         if kind=='write': print(json.dumps({'density': write_screen_h5ad(rest[0], int(rest[1]), a.genes, 0)}))
-        elif kind=='train': print(json.dumps(child_train(rest[0], rest[1], a.threads)))
+        elif kind=='train': print(json.dumps(child_train(rest[0], rest[1], a.threads, a.arch)))
         else: print(json.dumps(child_modules(rest[0], a.threads, a.max_wells)))
         sys.exit()
     d = Path(a.keep or tempfile.mkdtemp()); d.mkdir(parents=True, exist_ok=True)
@@ -108,10 +112,11 @@ if __name__=='__main__':
     print(f"module fitting, {m['n_genes']:,} genes ({big:,} wells, a sample of {min(big, a.max_wells):,}): {g['s']:.1f} s, extra peak memory {g['extra_mb']:.0f} MB "
           f"(process peak {g['process_peak_mb']:.0f} MB); {m['n_modules']} modules of at most {m['largest']} genes", flush=True)
     if a.modules_only: sys.exit()
+    print(f"\ntraining with the architecture {a.arch} (beside the defaults)", flush=True)
     print(f"\n{'wells':>7s}{'load s':>8s}{'load peak MB':>14s}{'train+export s':>16s}{'epoch s':>9s}{'peak MB':>9s}{'MB/1k wells':>13s}{'tokens':>8s}", flush=True)
     for n in a.wells:
         with tempfile.TemporaryDirectory() as t:
-            r = run_child(['--_child', 'train', screen(n), Path(t)/'run', '--genes', a.genes, '--threads', a.threads])
+            r = run_child(['--_child', 'train', screen(n), Path(t)/'run', '--genes', a.genes, '--threads', a.threads, '--arch', a.arch])
         peak = max(r['load']['process_peak_mb'], r['train_1_epoch_and_exports']['process_peak_mb'])
         print(f"{n:>7,d}{r['load']['s']:>8.1f}{r['load']['peak_mb']:>14.0f}{r['train_1_epoch_and_exports']['s']:>16.0f}{r['epoch_s']:>9d}{peak:>9.0f}{peak/(n/1000):>13.0f}"
               f"{r['n_tokens']:>8d}", flush=True)

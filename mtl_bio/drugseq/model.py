@@ -16,7 +16,7 @@ from ..model import build_model
 from .spec import TOKENISATIONS, NORMALIZE   # the choices of --tokens and --normalize, kept where the commands read them without PyTorch
 from ..registry import register_encoder
 from ..config import PosInt, Fraction, Seed as NonNegInt
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 from ..runs import ColumnFeaturizer
 from ..registry import register_featurizer
 from ..featurizers import Featurizer
@@ -78,12 +78,13 @@ def gene_modules(X, # Expression of the training wells, wells x genes: an array,
 
 # %% ../../nbs/31_drugseq_model.ipynb #b877b3e8
 def module_size_for(n_genes:int, # Genes the model reads
-                    module_size='auto', # An int, or 'auto'
-                    max_tokens:int=256, # 'auto' keeps at most this many module tokens
+                    module_size='auto', # Genes per token (a module or a patch): an int, or 'auto'
+                    max_tokens:int=256, # 'auto' keeps at most this many tokens
+                    name:str='module_size', # The setting's name, for messages
                    )->int:
-    "Genes per module: module_size as given, or for 'auto' 16, raised so that there are at most max_tokens modules."
+    "Genes per token (module or patch): the size as given, or for 'auto' 16, raised so that there are at most max_tokens tokens."
     if module_size=='auto': return max(16, math.ceil(n_genes / max_tokens))
-    if int(module_size) < 1: raise MtlBioError(f"module_size must be at least 1 or 'auto', got {module_size}")
+    if isinstance(module_size, str) or int(module_size) < 1: raise MtlBioError(f"{name} must be at least 1 or 'auto', got {module_size!r}")
     return int(module_size)
 
 # %% ../../nbs/31_drugseq_model.ipynb #a33b7e4e
@@ -93,13 +94,13 @@ GENE_DROPOUT = {'module': 0.2, 'patch': 0.4, 'gene': 0.}
 @register_encoder('gene_tokens')
 class GeneTokenEncoder(nn.Module):
     "Expression (batch x genes) -> tokens -> Transformer encoder -> mean over tokens (batch x d_model)."
-    types = {'tokens': Literal[TOKENISATIONS], 'patch_size': PosInt, 'd_model': PosInt, 'n_heads': PosInt, 'n_layers': PosInt, 'd_ff': PosInt,
+    types = {'tokens': Literal[TOKENISATIONS], 'patch_size': Union[PosInt, Literal['auto']], 'd_model': PosInt, 'n_heads': PosInt, 'n_layers': PosInt, 'd_ff': PosInt,
              'dropout': Fraction, 'gene_dropout': Optional[Fraction], 'linear': NonNegInt}   # model.encoder options, checked by make_encoder
     def __init__(self, n_genes:int, # Number of genes (input width)
                  tokens:str='module', # 'module', 'patch' (the pipeline's default, see drugseq_model_config), or 'gene' (one token per gene, the original)
                  modules:list=None, # tokens='module': module id of every gene, from gene_modules on the training wells
                  module_size='auto', # tokens='module': genes per module, or 'auto' (module_size_for; checked against modules)
-                 patch_size:int=16, # tokens='patch': genes per token
+                 patch_size='auto', # tokens='patch': genes per token, or 'auto' (module_size_for: 16, more above 4,096 genes so there are at most 256 tokens)
                  d_model:int=128, n_heads:int=4, n_layers:int=2, d_ff:int=512, dropout:float=0.1,
                  gene_dropout:float=None, # Fraction of gene values zeroed in training; None: GENE_DROPOUT[tokens]
                  linear:int=0, # Width of a linear path from the genes beside the Transformer, joined to its output (0: none)
@@ -107,8 +108,8 @@ class GeneTokenEncoder(nn.Module):
         super().__init__()
         if tokens not in TOKENISATIONS: raise MtlBioError(f"unknown tokenisation {tokens!r}; use one of {TOKENISATIONS}")
         if d_model % n_heads: raise MtlBioError(f"d_model {d_model} is not divisible by n_heads {n_heads}")
-        if patch_size < 1: raise MtlBioError(f"patch_size must be at least 1, got {patch_size}")
-        self.n_genes, self.tokens, self.patch_size, self.module_size = int(n_genes), tokens, int(patch_size), module_size_for(n_genes, module_size)
+        self.n_genes, self.tokens = int(n_genes), tokens
+        self.patch_size, self.module_size = module_size_for(n_genes, patch_size, name='patch_size'), module_size_for(n_genes, module_size)
         self.gene_dropout = GENE_DROPOUT[tokens] if gene_dropout is None else float(gene_dropout)
         if not 0 <= self.gene_dropout < 1: raise MtlBioError(f"gene_dropout must be in [0, 1), got {gene_dropout}")
         if tokens=='gene':
@@ -323,7 +324,7 @@ def drugseq_tasks(scores:list, # The continuous score columns
         {'name': 'activation', 'kind': 'regression', 'columns': ['activation_score'], 'loss': 'mse', 'weight': activation_weight, 'standardize': False}])
 
 # %% ../../nbs/31_drugseq_model.ipynb #5a4da53f
-def drugseq_model_config(n_genes:int, tokens:str='patch', module_size='auto', patch_size:int=16, d_model:int=128, n_heads:int=4, n_layers:int=2,
+def drugseq_model_config(n_genes:int, tokens:str='patch', module_size='auto', patch_size='auto', d_model:int=128, n_heads:int=4, n_layers:int=2,
                          d_ff:int=512, dropout:float=0.1, gene_dropout:float=None, hidden:int=128, latent:int=32,
                          linear:int=16, # Width of the linear path from the genes beside the Transformer (0: none, the design before)
                          head_hidden:int=None, # Width of a hidden layer of each head's own (None: linear heads on the latent vector)

@@ -25,7 +25,7 @@ from .activity import activity_tables, dmso_calls, well_distances, plot_volcano
 # %% auto #0
 __all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'DRUGSEQ_TYPES', 'drugseq_config', 'reference_wells', 'screen_anndata',
            'screen_activity', 'export_screen', 'pca_scores', 'expression_baselines', 'ScreenExports', 'dose_targets',
-           'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
+           'holdout_folds', 'train_drugseq', 'predict_screen', 'evaluate_drugseq', 'read_screen']
 
 # %% ../../nbs/33_drugseq_train.ipynb #0314d425
 DRUGSEQ_DEFAULTS = {
@@ -310,6 +310,31 @@ def dose_targets(screen:Screen, # A plate with a dose column (e.g. from load_gct
     return make_screen(screen.X, scores, (~ctl).astype(int), obs['compound'], obs['well'], activation=derived_activation(logd[:, None]), activation_source='log10 dose',
                        cluster=obs.get('cluster'), control=screen.control, source=screen.source, info={**screen.info, 'targets': ' and '.join(['log10 dose', *([f'{P.shape[1]} principal components'] if pcs else [])]) + '; treated vs vehicle'},
                        genes=screen.genes, dose=np.where(ctl, np.nan, d))
+
+# %% ../../nbs/33_drugseq_train.ipynb #b066795e
+def holdout_folds(screen:Screen, # A plate with compounds and control wells
+                  k:int=3, # Number of folds
+                  *, positive=(), # Compounds dealt first, one fold after another (e.g. the positive controls), so every fold holds some
+                  hold_control:bool=True, # Deal the control wells into the folds too; False: they are in no fold (fold -1) and always train
+                  seed:int=0, # Seed of the deal
+                 )->pd.DataFrame:
+    "Per well (the index of `screen.obs`): its hold-out group `holdout` (the compound, or `{control}_{i}` for the control wells dealt to fold i) and its `fold`."
+    if k < 2: raise input_error(f"holding out folds needs k >= 2, got {k}")
+    comp, ctl = screen.obs['compound'].astype(str).to_numpy().astype(object), screen.is_control
+    names = sorted(set(comp[~ctl]))
+    if len(names) < k: raise input_error(f"{len(names)} compounds cannot be dealt into {k} folds", column='compound')
+    missing = sorted(set(map(str, positive)) - set(names))
+    if missing: raise input_error(f"positive compounds not on the plate: {missing[:5]}", column='compound')
+    rng = np.random.default_rng(seed)
+    pos = list(rng.permutation(sorted(map(str, positive))))
+    order = pos + list(rng.permutation(sorted(set(names) - set(pos))))
+    fold_of = {c: i % k for i, c in enumerate(order)}
+    fold = np.array([fold_of.get(c, -1) for c in comp])
+    if hold_control:
+        wells = np.random.default_rng(seed + 1).permutation(np.flatnonzero(ctl))
+        for i in range(k): fold[wells[i::k]], comp[wells[i::k]] = i, f'{screen.control}_{i}'
+    return pd.DataFrame({'holdout': comp, 'fold': fold}, index=screen.obs.index)
+
 
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
 def _check_trainable(screen:Screen):
