@@ -3,7 +3,7 @@
 # fastai and fastcore are installed first; then mtl_bio without the dev extra, which must change neither (pip's resolver says so
 # before anything is installed); the core commands on the core install; then every pipeline's extra (phase "install", which CI runs
 # beside the development stack's tests); then the pytest suite (phase "test"), whose test_each_demo_runs_end_to_end runs every *-demo
-# command end to end. The suite here is all of tests/ but tests/test_repo.py (the nbdev toolchain's checks) and the tests marked
+# command end to end through mtl_bio.cli.main, as the console script calls it (the console script itself runs on the core install). The suite here is all of tests/ but tests/test_repo.py (the nbdev toolchain's checks) and the tests marked
 # notebook (tutorial notebooks run through papermill, 9 tests, about half the suite's time; the development stack runs them).
 # Usage: bash .ci/newest_stack.sh [VENV]   (phase "install" or "test" as a second argument runs one half)
 set -euo pipefail
