@@ -45,19 +45,17 @@ def fit_null(R, how):
 
 def dmso_left_out(V, ref, how):
     "p of every DMSO well tested against the other DMSO wells, the null fitted on those"
-    R = V[ref]; out = []
-    for i in range(len(R)):
-        rest = np.delete(R, i, 0)
-        out.append(fit_null(rest, how)(((R[i] - rest.mean(0))**2).sum(), 1))
-    return np.array(out)
+    R = V[ref]
+    return np.array([fit_null(np.delete(R, i, 0), how)(d2, 1) for i, d2 in enumerate(loo_sq(R))])
 
 
 def dose_tests(V, ref, obs, how):
     "p of every compound x dose against every DMSO well"
-    p_of, centre, rows = fit_null(V[ref], how), V[ref].mean(0), []
+    from mtl_bio.drugseq.activity import centroid_distance
+    p_of, rows = fit_null(V[ref], how), []
     for (c, d), idx in obs[~ref].groupby(['compound', 'dose']).indices.items():
         pos = np.flatnonzero(~ref)[idx]
-        rows.append({'compound': c, 'dose': d, 'n_wells': len(pos), 'p': p_of(((V[pos].mean(0) - centre)**2).sum(), len(pos))})
+        rows.append({'compound': c, 'dose': d, 'n_wells': len(pos), 'p': p_of(centroid_distance(V, pos, ref)**2, len(pos))})
     return pd.DataFrame(rows)
 
 
