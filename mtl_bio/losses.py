@@ -94,11 +94,16 @@ class TaskLoss(nn.Module):
         if self.task.loss!='ce': return (~torch.isnan(targ)).sum().float()
         y = targ.long()[targ>=0]
         return self.weight.to(y.device)[y].sum() if self.weight is not None else torch.tensor(float(len(y)))
+    def element_weight(self, targ)->torch.Tensor:
+        "The weights that multiply each element's BCE or focal loss: per label, or for a binary task the weight of each element's own class (negative, positive)"
+        if self.weight is None or self.task.kind!='binary': return self.weight
+        w0, w1 = self.weight[0], self.weight[1]
+        return w0 + (w1-w0)*torch.nan_to_num(targ.float())
     def forward(self, pred, targ):
         kind = self.task.loss
         if kind=='ce': return masked_ce(pred, targ, self.weight, **self.opts)
-        if kind=='bce': return masked_bce(pred, targ, self.weight)
-        if kind=='focal': return focal_loss(pred, targ, weight=self.weight, **self.opts)
+        if kind=='bce': return masked_bce(pred, targ, self.element_weight(targ))
+        if kind=='focal': return focal_loss(pred, targ, weight=self.element_weight(targ), **self.opts)
         return masked_mse(pred, targ)
 
 # %% ../nbs/04_losses.ipynb #344a37d7
@@ -155,6 +160,11 @@ class MultiTaskLoss(nn.Module):
         return tuple(activation(t, p) for t,p in zip(self.tasks, preds)) + tuple(preds[len(self.tasks):])
 
 # %% ../nbs/04_losses.ipynb #685de85f
+def _binary_ids(y)->np.ndarray:
+    "A binary task's 0/1 targets (NaN missing) as class ids (-1 missing)"
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    return np.where(np.isnan(y), -1, y).astype(np.int64)
+
 def mtl_loss(tasks:list, # Fitted tasks
              train_targets:list, # One target array per task, training rows only
              weighting:str='fixed',
@@ -165,9 +175,10 @@ def mtl_loss(tasks:list, # Fitted tasks
         cw = t.loss_kw.get('class_weights')
         if cw is None: continue
         if t.kind=='regression': raise MtlBioError(f"task '{t.name}': class_weights do not apply to regression")
-        if cw=='balanced': cws[t.name] = class_weights(y, t.n_out)
+        n = 2 if t.kind=='binary' else t.n_out   # a binary task: one output, two classes (negative, positive)
+        if cw=='balanced': cws[t.name] = class_weights(_binary_ids(y) if t.kind=='binary' else y, n)
         elif isinstance(cw, (list, tuple)):
-            if len(cw)!=t.n_out: raise MtlBioError(f"task '{t.name}': {len(cw)} class_weights for {t.n_out} classes")
+            if len(cw)!=n: raise MtlBioError(f"task '{t.name}': {len(cw)} class_weights for {n} classes")
             cws[t.name] = np.asarray(cw, dtype=np.float32)
         else: raise MtlBioError(f"task '{t.name}': class_weights must be 'balanced' or a list, got {cw!r}")
     return MultiTaskLoss(tasks, cws, weighting)
