@@ -74,10 +74,17 @@ class Task:
         bad = set(self.loss_kw or {}) - LOSS_OPTIONS[self.loss]
         if bad: raise MtlBioError(f"{where}: unknown option(s) {sorted(bad)} for loss {self.loss!r}; allowed: {sorted(LOSS_OPTIONS[self.loss])}")
         self.loss_kw = dict(self.loss_kw or {})
+        self._check_class_weights()
         try: self.weight = float(self.weight)
         except (TypeError, ValueError): raise MtlBioError(f"{where}: weight {self.weight!r} is not a number") from None
         if not self.weight>=0: raise MtlBioError(f"{where}: weight must be >= 0, got {self.weight}")
         self._check_metric()
+
+    def _check_class_weights(self):
+        "A list of class weights has one weight per class (a binary task: two, negative and positive), checked as soon as the classes are known"
+        cw, n = self.loss_kw.get('class_weights'), 2 if self.kind=='binary' else None if self.classes is None else len(self.classes)
+        if isinstance(cw, (list, tuple)) and n is not None and len(cw)!=n:
+            raise MtlBioError(f"task '{self.name}': {len(cw)} class_weights for {n} classes")
 
     def _check_metric(self):
         m, where = self.metric, f"task '{self.name}'"
