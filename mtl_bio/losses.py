@@ -178,6 +178,7 @@ def mtl_loss(tasks:list, # Fitted tasks
         n = 2 if t.kind=='binary' else t.n_out   # a binary task: one output, two classes (negative, positive)
         if cw=='balanced': cws[t.name] = class_weights(_binary_ids(y) if t.kind=='binary' else y, n)
         elif isinstance(cw, (list, tuple)):
+            if len(cw)==1 and t.kind=='binary': cw = list(cw)*2   # one weight for both classes (a binary task's list before it had one per class)
             if len(cw)!=n: raise MtlBioError(f"task '{t.name}': {len(cw)} class_weights for {n} classes")
             cws[t.name] = np.asarray(cw, dtype=np.float32)
         else: raise MtlBioError(f"task '{t.name}': class_weights must be 'balanced' or a list, got {cw!r}")

@@ -81,9 +81,9 @@ class Task:
         self._check_metric()
 
     def _check_class_weights(self):
-        "A list of class weights has one weight per class (a binary task: two, negative and positive), checked as soon as the classes are known"
+        "A list of class weights has one weight per class (a binary task: two, negative and positive, or one for both, what its list held before it had one per class, so runs saved then still load), checked as soon as the classes are known"
         cw, n = self.loss_kw.get('class_weights'), 2 if self.kind=='binary' else None if self.classes is None else len(self.classes)
-        if isinstance(cw, (list, tuple)) and n is not None and len(cw)!=n:
+        if isinstance(cw, (list, tuple)) and n is not None and len(cw)!=n and not (self.kind=='binary' and len(cw)==1):
             raise MtlBioError(f"task '{self.name}': {len(cw)} class_weights for {n} classes")
 
     def _check_metric(self):
