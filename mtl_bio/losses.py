@@ -175,11 +175,9 @@ def mtl_loss(tasks:list, # Fitted tasks
         cw = t.loss_kw.get('class_weights')
         if cw is None: continue
         if t.kind=='regression': raise MtlBioError(f"task '{t.name}': class_weights do not apply to regression")
-        n = 2 if t.kind=='binary' else t.n_out   # a binary task: one output, two classes (negative, positive)
-        if cw=='balanced': cws[t.name] = class_weights(_binary_ids(y) if t.kind=='binary' else y, n)
+        if cw=='balanced': cws[t.name] = class_weights(_binary_ids(y) if t.kind=='binary' else y, t._class_count())
         elif isinstance(cw, (list, tuple)):
-            if len(cw)==1 and t.kind=='binary': cw = list(cw)*2   # one weight for both classes (a binary task's list before it had one per class)
-            if len(cw)!=n: raise MtlBioError(f"task '{t.name}': {len(cw)} class_weights for {n} classes")
-            cws[t.name] = np.asarray(cw, dtype=np.float32)
+            t._check_class_weights()   # the fitted classes are known now
+            cws[t.name] = np.asarray(list(cw)*2 if t.kind=='binary' and len(cw)==1 else cw, dtype=np.float32)   # one weight: both classes of a binary task
         else: raise MtlBioError(f"task '{t.name}': class_weights must be 'balanced' or a list, got {cw!r}")
     return MultiTaskLoss(tasks, cws, weighting)

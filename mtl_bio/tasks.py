@@ -80,9 +80,13 @@ class Task:
         if not self.weight>=0: raise MtlBioError(f"{where}: weight must be >= 0, got {self.weight}")
         self._check_metric()
 
+    def _class_count(self):
+        "The classes a task's class weights cover: two for a binary task (negative, positive), else its classes (None before they are known)"
+        return 2 if self.kind=='binary' else None if self.classes is None else len(self.classes)
+
     def _check_class_weights(self):
         "A list of class weights has one weight per class (a binary task: two, negative and positive, or one for both, what its list held before it had one per class, so runs saved then still load), checked as soon as the classes are known"
-        cw, n = self.loss_kw.get('class_weights'), 2 if self.kind=='binary' else None if self.classes is None else len(self.classes)
+        cw, n = self.loss_kw.get('class_weights'), self._class_count()
         if isinstance(cw, (list, tuple)) and n is not None and len(cw)!=n and not (self.kind=='binary' and len(cw)==1):
             raise MtlBioError(f"task '{self.name}': {len(cw)} class_weights for {n} classes")
 
