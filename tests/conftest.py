@@ -7,9 +7,11 @@ from types import SimpleNamespace
 
 def pytest_configure(config):
     config.addinivalue_line('markers', "notebook: executes a tutorial notebook through papermill (the README's test command runs these; "
-                                       ".ci/newest_stack.sh, on the newest fastai/fastcore, deselects them with -m 'not notebook')")
+                                       ".ci/newest_stack.sh, on the newest fastai/fastcore, runs -m 'not notebook and (not slow or newest)')")
     config.addinivalue_line('markers', "slow: an end-to-end check that trains, starts processes or runs a notebook (every notebook test is slow too); "
                                        "the README's test command runs them, -m 'not slow' is the quick tier")
+    config.addinivalue_line('markers', "newest: a slow check that .ci/newest_stack.sh runs on the newest fastai/fastcore too (every *-demo command, "
+                                       "a two-process run); its other slow checks run on the development stack only")
 
 def pytest_collection_modifyitems(config, items):
     import pytest

@@ -103,6 +103,7 @@ def test_every_demo_command_has_a_small_run_here():
     assert {n for n in command_table(CORE_COMMANDS) if n=='demo' or n.endswith('-demo')} == set(SMALL_DEMOS)
 
 @pytest.mark.slow
+@pytest.mark.newest
 @pytest.mark.parametrize('demo', sorted(SMALL_DEMOS))
 def test_each_demo_runs_end_to_end(demo, tmp_path):
     r = mtl(demo, '--out', tmp_path/'out', *SMALL_DEMOS[demo], '--quiet', cwd=tmp_path)

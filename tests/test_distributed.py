@@ -59,6 +59,7 @@ def dirs(tmp_path):
     (tmp_path/'scratch').mkdir()
     return tmp_path, tmp_path/'scratch'
 
+@pytest.mark.newest   # the multi-process path on the newest fastai and Accelerate too
 def test_two_processes_train_the_planted_signal_run_as_one(dirs):
     from mtl_bio.runs import load_predictor
     tmp, scratch = dirs
