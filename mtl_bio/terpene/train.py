@@ -312,6 +312,15 @@ def _fold_classes(folds:np.ndarray, Y:np.ndarray, classes:list)->pd.DataFrame:
     Y = np.nan_to_num(Y)
     return pd.DataFrame({'n_enzymes': np.bincount(folds), **{c: [int(Y[folds==f, j].sum()) for f in range(folds.max()+1)] for j,c in enumerate(classes)}}, index=pd.Index(range(folds.max()+1), name='fold'))
 
+# %% ../../nbs/25_tps_train.ipynb #ada023d3
+def _check_variant_folds(config:dict, variants:dict, n_folds:int, config_source=None):
+    "A variant without internal folds validates on the fold after the test fold and trains on the rest, so it needs 3 folds or more"
+    for name, v in variants.items():
+        vcfg, _ = tps_config(merge_config(copy.deepcopy(config or {}), v), config_source)
+        if n_folds < 3 and not vcfg['split']['internal_folds']:
+            raise MtlBioError(f"key 'folds': {n_folds} folds leave no training fold for {name!r}, which validates on the fold after "
+                              f"the test fold and trains on the others (internal_folds off, as in the original design): use 3 folds or more")
+
 # %% ../../nbs/25_tps_train.ipynb #0f6902b7
 def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                        out, # Output folder
@@ -328,6 +337,7 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
     if scheme not in CV_SCHEMES: raise input_error(f"scheme must be one of {CV_SCHEMES}, got {scheme!r}", column='scheme')
     if scheme=='clades' and clades is None: raise input_error("scheme 'clades' needs the clade of every enzyme (clades=: a CSV of id and clade, or a dict; CLI: --clades)", column='clades')
     check_values({'folds': n_folds}, {'folds': Annotated[int, Field(ge=2)]})
+    _check_variant_folds(config, variants or {'model': {}}, n_folds, config_source)
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite, 'cv')
     with _aligned(df, cfg, own, source, always=True), staged_dir(out, overwrite, 'cv') as tmp:
