@@ -253,14 +253,21 @@ def format_cv(summary:pd.DataFrame, keys=('products.macro_f1', 'products.mAP', '
     line = lambda r: '  '.join(str(x).ljust(w[i]) for i,x in enumerate(r))
     return '\n'.join([line(['method'] + keys)] + [line(r) for r in rows])
 
-# %% ../../nbs/25_tps_train.ipynb #9a3f2783
-def _cv_variants(df, folder, config:dict, variants:dict, products:list, split_of, te, k:int, source, config_source)->tuple:
-    "Train every model variant on one fold: (per-fold metric rows, per-product rows)"
-    rows, per_class = [], []
+# %% ../../nbs/25_tps_train.ipynb #c8915e3f
+def _variant_configs(config:dict, variants:dict, config_source=None)->dict:
+    "Each model variant's config laid over config, resolved once for the whole cross-validation: name -> (config, tps_config's settings)"
+    out = {}
     for name, v in variants.items():
         vc = merge_config(copy.deepcopy(config or {}), v)
-        vcfg, _ = tps_config(vc, config_source)
-        res = train_tps(df, {**vc, 'products': products}, Path(folder)/name, split=split_of(vcfg), source=source, config_source=config_source)
+        out[name] = (vc, tps_config(vc, config_source)[0])
+    return out
+
+# %% ../../nbs/25_tps_train.ipynb #9a3f2783
+def _cv_variants(df, folder, resolved:dict, products:list, split_of, te, k:int, source, config_source)->tuple:
+    "Train every model variant (from _variant_configs) on one fold: (per-fold metric rows, per-product rows)"
+    rows, per_class = [], []
+    for name, (vc, vcfg) in resolved.items():
+        res = train_tps(df, {**copy.deepcopy(vc), 'products': products}, Path(folder)/name, split=split_of(vcfg), source=source, config_source=config_source)
         called = pd.read_csv(Path(folder)/name/'predictions.csv').iloc[te]['products'].fillna('').map(lambda x: len([p for p in str(x).split(';') if p]))
         rows.append({'method': name, **_flat(res.metrics['test'], k), 'products.called_per_enzyme': float(called.mean())})
         per_class += [{'method': name, 'task': task, **r} for task in ('products', 'substrate') if task in res.metrics['test'] for r in res.metrics['test'][task]['per_class']]
@@ -313,13 +320,13 @@ def _fold_classes(folds:np.ndarray, Y:np.ndarray, classes:list)->pd.DataFrame:
     return pd.DataFrame({'n_enzymes': np.bincount(folds), **{c: [int(Y[folds==f, j].sum()) for f in range(folds.max()+1)] for j,c in enumerate(classes)}}, index=pd.Index(range(folds.max()+1), name='fold'))
 
 # %% ../../nbs/25_tps_train.ipynb #ada023d3
-def _check_variant_folds(config:dict, variants:dict, n_folds:int, config_source=None):
+def _check_variant_folds(resolved:dict, # From _variant_configs
+                         n_folds:int):
     "A variant without internal folds validates on the fold after the test fold and trains on the rest, so it needs 3 folds or more"
-    for name, v in variants.items():
-        vcfg, _ = tps_config(merge_config(copy.deepcopy(config or {}), v), config_source)
+    for name, (_, vcfg) in resolved.items():
         if n_folds < 3 and not vcfg['split']['internal_folds']:
-            raise MtlBioError(f"key 'folds': {n_folds} folds leave no training fold for {name!r}, which validates on the fold after "
-                              f"the test fold and trains on the others (internal_folds off, as in the original design): use 3 folds or more")
+            raise input_error(f"{n_folds} folds leave no training fold for {name!r}, which validates on the fold after the test fold and "
+                              f"trains on the others (internal_folds off, as in the original design): use 3 folds or more", key='folds')
 
 # %% ../../nbs/25_tps_train.ipynb #0f6902b7
 def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
@@ -337,7 +344,8 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
     if scheme not in CV_SCHEMES: raise input_error(f"scheme must be one of {CV_SCHEMES}, got {scheme!r}", column='scheme')
     if scheme=='clades' and clades is None: raise input_error("scheme 'clades' needs the clade of every enzyme (clades=: a CSV of id and clade, or a dict; CLI: --clades)", column='clades')
     check_values({'folds': n_folds}, {'folds': Annotated[int, Field(ge=2)]})
-    _check_variant_folds(config, variants or {'model': {}}, n_folds, config_source)
+    resolved = _variant_configs(config, variants or {'model': {}}, config_source)
+    _check_variant_folds(resolved, n_folds)
     cfg, own = tps_config(config, config_source)
     check_out_dir(out, overwrite, 'cv')
     with _aligned(df, cfg, own, source, always=True), staged_dir(out, overwrite, 'cv') as tmp:
@@ -358,7 +366,7 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
             te, trv = np.flatnonzero(folds==i), np.flatnonzero(folds!=i)
             novelty.append({'fold': i, 'n_test': len(te), **max_similarity([seqs[j] for j in te], [seqs[j] for j in trv])})
             split_of = lambda vcfg: {'train': trv, 'valid': np.array([], dtype=int), 'test': te} if vcfg['split']['internal_folds'] else fold_split(folds, i)
-            r, pc = _cv_variants(df, tmp/f'fold_{i}', config, variants or {'model': {}}, products, split_of, te, k, source, config_source)
+            r, pc = _cv_variants(df, tmp/f'fold_{i}', resolved, products, split_of, te, k, source, config_source)
             br, bpc = _cv_baselines(tasks, Y, types, trv, te, S, seed+i, cfg['eval'], k, Ys=Ys, D=D)
             rows += [{'fold': i, **x} for x in r + br]
             per_class += [{'fold': i, **x} for x in pc + bpc]
