@@ -20,7 +20,8 @@ from .registry import load_pipeline
 from .featurizers import featurizer_from_dict
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_predictor']
+__all__ = ['CKPT_FORMAT', 'predict_outputs', 'relative_of', 'outputs_frame', 'Predictor', 'save_checkpoint', 'load_problem',
+           'load_predictor']
 
 # %% ../nbs/08c_checkpoints.ipynb #6b18f653
 @torch.no_grad()
@@ -110,6 +111,16 @@ def save_checkpoint(path, # The file to write (model.pt)
           'thresholds': {k:[float(x) for x in v] for k,v in (thresholds or {}).items()}, 'extra': extra or {}}
     with atomic_write(path, 'wb') as f: torch.save(ck, f)
 
+# %% ../nbs/08c_checkpoints.ipynb #b04a7a83
+def load_problem(ex:Exception, # What torch.load raised
+                )->str:
+    "The reason in torch.load's error, without its advice on weights_only (which mtl_bio's checkpoints do not need): e.g. 'UnpicklingError: Unsupported operand 103' (not a checkpoint) or 'UnpicklingError: Unsupported global: GLOBAL argparse.ArgumentParser' (objects beyond weights)."
+    msg = str(ex)
+    if 'WeightsUnpickler error:' in msg: msg = msg.split('WeightsUnpickler error:', 1)[1].split('Check the documentation', 1)[0]
+    else: msg = msg.split('. ', 1)[0]
+    msg = msg.split(' was not an allowed global', 1)[0]   # 'Unsupported global: GLOBAL module.name', without the advice
+    return f"{type(ex).__name__}: {' '.join(msg.split())[:200]}"
+
 # %% ../nbs/08c_checkpoints.ipynb #2f9bd969
 def load_predictor(path, # A run folder, or its model.pt
                    device=None, # Default: the device set by --device (using_device), else the CPU
@@ -120,7 +131,7 @@ def load_predictor(path, # A run folder, or its model.pt
     if not path.exists(): raise input_error("no checkpoint here (expected a run folder with model.pt, or the .pt file)", file=path)
     note_input(path.parent)   # the run folder: no output may replace it or a file in it
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as ex: raise input_error(f"not a readable checkpoint, the file may be truncated or corrupt ({type(ex).__name__}: {str(ex)[:200]})", file=path) from None
+    except Exception as ex: raise input_error(f"not a readable checkpoint, the file may be truncated or corrupt ({load_problem(ex)})", file=path) from None
     if not isinstance(ck, dict) or ck.get('format')!=CKPT_FORMAT:
         raise input_error(f"not an mtl_bio checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}, expected {CKPT_FORMAT!r})", file=path)
     if ck['version']!=mtl_bio.__version__: warnings.warn(f"{path}: written by mtl_bio {ck['version']}, loading with {mtl_bio.__version__}")

@@ -57,7 +57,7 @@ def train(config:str, # YAML/JSON run config
     cfg = load_config(config)
     out = out or str(Path('runs')/Path(config).stem)
     path = data or (cfg.get('data') or {}).get('path')
-    if not path: raise input_error("no data: give --data or data.path in the config", file=config, column='data.path')
+    if not path: raise input_error("no data: give --data or data.path in the config", file=config, key='data.path')
     path = Path(path) if data or Path(path).is_absolute() else Path(config).parent/path
     override_config(cfg, [('train', 'quiet', True if quiet else None), ('eval', 'single_task', True if single_task else None)], source=config)
     run_config(cfg, source=config)

@@ -60,15 +60,15 @@ def check_sections(cfg:dict, # The user's config
     "A deep copy of `defaults` updated section by section from `cfg`; unknown sections and keys are errors. A section whose default is not a mapping (`tasks`) is taken as given."
     if not isinstance(cfg, dict): raise input_error("the config must be a mapping", file=source)
     bad = set(cfg) - set(defaults)
-    if bad: raise input_error(f"unknown section(s) {sorted(bad)}; allowed: {sorted(defaults)}", file=source, column=sorted(bad)[0])
+    if bad: raise input_error(f"unknown section(s) {sorted(bad)}; allowed: {sorted(defaults)}", file=source, key=sorted(bad)[0])
     out = copy.deepcopy(defaults)
     for sec, v in cfg.items():
         if not isinstance(defaults[sec], dict): out[sec] = v; continue
         if v is None: continue
-        if not isinstance(v, dict): raise input_error("must be a mapping", file=source, column=sec)
+        if not isinstance(v, dict): raise input_error("must be a mapping", file=source, key=sec)
         if sec not in open_sections:
             bad = set(v) - set(defaults[sec])
-            if bad: raise input_error(f"unknown key(s) {sorted(bad)}; allowed: {sorted(defaults[sec])}", file=source, column=f'{sec}.{sorted(bad)[0]}')
+            if bad: raise input_error(f"unknown key(s) {sorted(bad)}; allowed: {sorted(defaults[sec])}", file=source, key=f'{sec}.{sorted(bad)[0]}')
         out[sec].update(v)
     return out
 

@@ -172,7 +172,7 @@ def row_groups(df:pd.DataFrame, # The table
         if miss.any(): raise input_error("missing group value", file=file, column=group_col, row=df.index[int(np.flatnonzero(miss)[0])])
         return df[group_col].to_numpy()
     cols = [c.strip() for c in group_col[len(CONTAINS):].split(',') if c.strip()]
-    if not cols: raise input_error(f"{group_col!r} names no columns; write contains:col1,col2", column='split.group_col')
+    if not cols: raise input_error(f"{group_col!r} names no columns; write contains:col1,col2", key='split.group_col')
     check_columns(df, cols, file)
     vals = df[cols].to_numpy(dtype=object)
     return [frozenset(str(v).strip() for v in r if not is_missing(v) and str(v).strip()) for r in vals]
@@ -193,13 +193,13 @@ def split_heldout(groups, # Group per row, or a set of groups per row (row_group
     sets = [g if isinstance(g, frozenset) else frozenset([str(g)]) for g in groups]
     known = sorted(set().union(*sets)) if sets else []
     pats, listed = _test_groups(test_groups), f"the groups are {known[:12]}{' ...' if len(known) > 12 else ''}"
-    if not pats: raise input_error(f"a heldout split needs the group(s) to hold out; {listed}", column='split.test_groups')
+    if not pats: raise input_error(f"a heldout split needs the group(s) to hold out; {listed}", key='split.test_groups')
     for p in pats:
-        if not fnmatch.filter(known, p): raise input_error(f"{p!r} matches no group; {listed}", column='split.test_groups')
+        if not fnmatch.filter(known, p): raise input_error(f"{p!r} matches no group; {listed}", key='split.test_groups')
     held = {g for p in pats for g in fnmatch.filter(known, p)}
     test = np.array([bool(s & held) for s in sets], dtype=bool)
     rest = np.flatnonzero(~test)
-    if not len(rest): raise input_error(f"holding out {sorted(held)} leaves no row to train on", column='split.test_groups')
+    if not len(rest): raise input_error(f"holding out {sorted(held)} leaves no row to train on", key='split.test_groups')
     rest = rest[np.random.default_rng(seed).permutation(len(rest))]
     n_valid = int(round(valid_pct*len(rest)))
     return {'train': np.sort(rest[n_valid:]), 'valid': np.sort(rest[:n_valid]), 'test': np.flatnonzero(test)}
@@ -234,14 +234,14 @@ def make_split(df:pd.DataFrame, # The table, with targets already checked
                *, test_groups=None, # With 'heldout': the groups held out as the test part (see split_heldout)
               )->dict:
     "Split `df`'s rows by `method`, reproducibly from `seed`."
-    if method not in SPLIT_METHODS: raise input_error(f"unknown split method {method!r}; use one of {SPLIT_METHODS}", column='split.method')
+    if method not in SPLIT_METHODS: raise input_error(f"unknown split method {method!r}; use one of {SPLIT_METHODS}", key='split.method')
     groups = None if group_col is None else row_groups(df, group_col, file)
     if method=='heldout':
-        if groups is None: raise input_error("a heldout split needs group_col, the column of the groups to hold out", column='split.group_col')
+        if groups is None: raise input_error("a heldout split needs group_col, the column of the groups to hold out", key='split.group_col')
         return split_heldout(groups, test_groups, valid_pct, seed)
-    if isinstance(groups, list): raise input_error(f"a {CONTAINS} grouping goes with split method heldout (a construct belongs to several groups, so no part keeps them whole)", column='split.group_col')
+    if isinstance(groups, list): raise input_error(f"a {CONTAINS} grouping goes with split method heldout (a construct belongs to several groups, so no part keeps them whole)", key='split.group_col')
     if method=='grouped':
-        if groups is None: raise input_error("a grouped split needs group_col", column='split.group_col')
+        if groups is None: raise input_error("a grouped split needs group_col", key='split.group_col')
         return split_grouped(groups, valid_pct, test_pct, seed)
     if method=='random':
         return split_random(len(df), valid_pct, test_pct, seed) if groups is None else split_grouped(groups, valid_pct, test_pct, seed)
@@ -250,7 +250,7 @@ def make_split(df:pd.DataFrame, # The table, with targets already checked
     if method=='stratified' and len(classed) > 1:   # several tasks, labelled on different rows: every task's classes shared in proportion
         return split_multilabel(np.concatenate([_class_matrix(t, t.encode(df, file)) for t in classed], 1), valid_pct, test_pct, seed, groups=groups)
     t = next((t for t in tasks if t.kind==kind or (kind=='multiclass' and t.kind=='binary')), None)
-    if t is None: raise input_error(f"a {method} split needs a {kind} task", column='split.method')
+    if t is None: raise input_error(f"a {method} split needs a {kind} task", key='split.method')
     y = t.encode(df, file)
     if t.kind=='binary': y = np.nan_to_num(y[:,0], nan=-1).astype(int)
     fn = split_stratified if method=='stratified' else split_multilabel

@@ -59,11 +59,11 @@ def featurizer_from_dict(d:dict, # A featurizer's to_dict()
                         ):
     "Rebuild a featurizer from its `to_dict()`: a class with from_dict (every Featurizer) through it, any other registered class with the dict's keys as `__init__` options."
     d = dict(d); name = d.get('name')
-    if name not in FEATURIZERS: raise input_error(f"unknown featurizer {name!r}; registered: {sorted(FEATURIZERS)}", file=source, column='features.name')
+    if name not in FEATURIZERS: raise input_error(f"unknown featurizer {name!r}; registered: {sorted(FEATURIZERS)}", file=source, key='features.name')
     cls = FEATURIZERS[name]
     if getattr(cls, 'types', None): check_values(d, cls.types, source, 'features')   # declared setting types (option -> annotation)
     try: return cls.from_dict(d) if hasattr(cls, 'from_dict') else cls(**{k:v for k,v in d.items() if k!='name'})
-    except TypeError as ex: raise input_error(f"featurizer {name!r}: {ex}", file=source, column='features') from None
+    except TypeError as ex: raise input_error(f"featurizer {name!r}: {ex}", file=source, key='features') from None
 
 # %% ../nbs/08a_featurizers.ipynb #73740604
 def _mostly_numeric(col:pd.Series)->bool:

@@ -171,7 +171,7 @@ ALPHABETS = {'dna': KmerAlphabet('dna', 'ACGTN', {'U': 'T'}),
 # %% ../nbs/00b_sequences.ipynb #e5113cfe
 def get_alphabet(a)->KmerAlphabet:
     if isinstance(a, KmerAlphabet): return a
-    if a not in ALPHABETS: raise input_error(f"unknown alphabet {a!r}; use one of {sorted(ALPHABETS)}", column='alphabet')
+    if a not in ALPHABETS: raise input_error(f"unknown alphabet {a!r}; use one of {sorted(ALPHABETS)}", key='alphabet')
     return ALPHABETS[a]
 
 # %% ../nbs/00b_sequences.ipynb #617bad6a
@@ -184,7 +184,7 @@ def kmers(seq:str, # One sequence
 # %% ../nbs/00b_sequences.ipynb #9901f34d
 def check_k(k, alphabet='dna'):
     mx = get_alphabet(alphabet).max_k
-    if not isinstance(k, (int, np.integer)) or not 1 <= k <= mx: raise input_error(f"k must be an integer from 1 to {mx}, got {k!r}", column='k')
+    if not isinstance(k, (int, np.integer)) or not 1 <= k <= mx: raise input_error(f"k must be an integer from 1 to {mx}, got {k!r}", key='k')
 
 # %% ../nbs/00b_sequences.ipynb #8b28cd70
 def kmer_codes(seqs, # Sequences

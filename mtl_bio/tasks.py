@@ -161,11 +161,11 @@ def tasks_from_config(specs:list, # Task dicts (or Tasks)
                       source=None, # The config file they came from, for messages
                      )->list:
     "A validated list of `Task`s with unique names."
-    if not isinstance(specs, (list, tuple)) or not specs: raise input_error("'tasks' must be a non-empty list", file=source, column='tasks')
+    if not isinstance(specs, (list, tuple)) or not specs: raise input_error("'tasks' must be a non-empty list", file=source, key='tasks')
     tasks = [t if isinstance(t, Task) else Task.from_dict(t, source, key=f'tasks[{i}]') for i,t in enumerate(specs)]
     names = [t.name for t in tasks]
     dup = sorted({n for n in names if names.count(n)>1})
-    if dup: raise input_error(f"duplicate task name(s) {dup}", file=source, column='tasks')
+    if dup: raise input_error(f"duplicate task name(s) {dup}", file=source, key='tasks')
     return tasks
 
 # %% ../nbs/01_tasks.ipynb #1bf89710

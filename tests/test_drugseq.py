@@ -152,4 +152,12 @@ def test_cli_gct_plate_errors(tmp_path):
     assert r.returncode == 2 and 'the plate has no doses' in r.stderr
     r = mtl('drugseq-train', nodose, '--scores', 'a', '--label', 'b', '--out', tmp_path/'x')
     assert r.returncode == 2 and 'read without phenotype scores' in r.stderr
+    plate = tmp_path/'plate.gct'
+    plate.write_text(bad.read_text().replace('NA?', '6'))
+    r = mtl('drugseq-train', plate, '--out', tmp_path/'x')   # a plate without scores, trained without --dose_targets
+    assert r.returncode == 2 and "this plate has no phenotype scores or labels" in r.stderr and 'with --dose_targets' in r.stderr, r.stderr
+    missing = tmp_path/'missing.gct'
+    missing.write_text(bad.read_text().replace('NA?', 'NaN'))   # read as missing, as cmapPy reads it; refused for training, naming gene and well
+    r = mtl('drugseq-train', missing, '--dose_targets', '--out', tmp_path/'x')
+    assert r.returncode == 2 and "column 'g2'" in r.stderr and "value nan (well 'A02') is not a finite number" in r.stderr, r.stderr
     assert not (tmp_path/'x').exists()

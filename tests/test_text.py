@@ -65,7 +65,7 @@ def test_config_and_data_errors(tmp_path):
         p = tmp_path/'c.yaml'; p.write_text(yaml.safe_dump(cfg) if isinstance(cfg, dict) else cfg)
         return mtl(cmd, '--config', p, *extra)
     r = run({**base, 'tasks': [base['tasks'][0], {**base['tasks'][1], 'name': 'topic'}]})
-    assert r.returncode == 2 and "c.yaml', column 'tasks[1].name': task 'topic' is named twice" in r.stderr
+    assert r.returncode == 2 and "c.yaml', key 'tasks[1].name': task 'topic' is named twice" in r.stderr
     r = run("tasks:\n  topic: {labels: [a, b]}\n  topic: {labels: [c, d]}\n")
     assert r.returncode == 2 and "key 'topic' is given twice" in r.stderr
     ex = example_sentences()

@@ -30,7 +30,7 @@ def _training_rows(data:list, assays:bool, *, sequence_col, signals, id_col, fas
     if not assays:
         df, dropped = read_inputs(data, sequence_col, signals, id_col, fasta, sheet, on_invalid)
         return df, dropped, signals
-    if fasta: raise input_error("--assays reads tables (one per assay), not --fasta", column='assays')
+    if fasta: raise input_error("--assays reads tables (one per assay), not --fasta", key='assays')
     sheet = int(sheet) if str(sheet).isdigit() else sheet
     df, cols, dropped = read_assays(data, signals, sequence_col=sequence_col, id_col=id_col, sheet=sheet, on_invalid=on_invalid)
     print(f"{len(df):,} distinct sequences from {len(data)} assays; signal columns: {', '.join(cols)}")
@@ -72,12 +72,12 @@ def dna_train_cli(data:list[str], # Spreadsheet(s)/CSV/TSV, or folder(s) of them
     from mtl_bio.dna.train import train_dna
     cfg = load_config(config) if config else {}
     sig = _split_list(signals)
-    if not sig: raise input_error("--signals needs one or more column names", column='signals')
+    if not sig: raise input_error("--signals needs one or more column names", key='signals')
     if class_col: cfg['class_col'] = class_col
     w2v = {'--k': k, '--vector_size': vector_size, '--w2v_epochs': w2v_epochs, '--pretrained': pretrained}
     if design: cfg['design'] = design
     if cfg.get('design', 'cnn')!='original' and any(v is not None for v in w2v.values()):
-        raise input_error(f"{', '.join(n for n,v in w2v.items() if v is not None)} set(s) the Word2Vec features of --design original, not of --design {cfg.get('design', 'cnn')}", column='design')
+        raise input_error(f"{', '.join(n for n,v in w2v.items() if v is not None)} set(s) the Word2Vec features of --design original, not of --design {cfg.get('design', 'cnn')}", key='design')
     if thresholds: cfg['thresholds'] = thresholds
     if no_baselines: cfg['baselines'] = False
     override_config(cfg, [('features', 'sequence_col', 'sequence'), ('features', 'k', k), ('features', 'vector_size', vector_size),

@@ -23,14 +23,14 @@ def check_thresholds(thresholds:dict, # Signal name -> (t1, t2, t3)
                      signals:list=None, # The signal columns that need thresholds
                     )->dict:
     "Thresholds as `{signal: (t1, t2, t3)}` floats, checked to be increasing."
-    if not isinstance(thresholds, dict): raise input_error("thresholds must map each signal to three numbers (t1, t2, t3)", column='thresholds')
+    if not isinstance(thresholds, dict): raise input_error("thresholds must map each signal to three numbers (t1, t2, t3)", key='thresholds')
     out = {}
     for s in (signals if signals is not None else thresholds):
-        if s not in thresholds: raise input_error(f"no thresholds for signal {s!r}; given for {sorted(thresholds)}", column='thresholds')
+        if s not in thresholds: raise input_error(f"no thresholds for signal {s!r}; given for {sorted(thresholds)}", key='thresholds')
         t = thresholds[s]
         try: t = tuple(float(x) for x in t)
-        except (TypeError, ValueError): raise input_error(f"{t!r} is not three numbers", column=f'thresholds.{s}') from None
-        if len(t)!=3 or not t[0] < t[1] < t[2]: raise input_error(f"need three increasing numbers t1 < t2 < t3, got {t}", column=f'thresholds.{s}')
+        except (TypeError, ValueError): raise input_error(f"{t!r} is not three numbers", key=f'thresholds.{s}') from None
+        if len(t)!=3 or not t[0] < t[1] < t[2]: raise input_error(f"need three increasing numbers t1 < t2 < t3, got {t}", key=f'thresholds.{s}')
         out[s] = t
     return out
 
@@ -71,9 +71,9 @@ def resolve_thresholds(signals:list, # Signal column names, in order
                        thresholds=None, # dict by name, or a list of (t1, t2, t3) in signal order; None: the defaults
                       )->dict:
     "Thresholds for each of `signals`: given ones, else the defaults (by name, or by position for renamed signals)."
-    if isinstance(thresholds, str): raise input_error(f"thresholds {thresholds!r}: give 'quantile' to train_dna, or numbers here", column='thresholds')
+    if isinstance(thresholds, str): raise input_error(f"thresholds {thresholds!r}: give 'quantile' to train_dna, or numbers here", key='thresholds')
     if isinstance(thresholds, (list, tuple)):
-        if len(thresholds)!=len(signals): raise input_error(f"{len(thresholds)} threshold triples for {len(signals)} signals", column='thresholds')
+        if len(thresholds)!=len(signals): raise input_error(f"{len(thresholds)} threshold triples for {len(signals)} signals", key='thresholds')
         thresholds = dict(zip(signals, thresholds))
     base = {s: DEFAULT_THRESHOLDS.get(s, list(DEFAULT_THRESHOLDS.values())[i] if i<3 else None) for i,s in enumerate(signals)}
     base.update(thresholds or {})
@@ -87,7 +87,7 @@ def assign_classes(df:pd.DataFrame, # Table with numeric signal columns
                   )->pd.DataFrame:
     "A copy of `df` with one label column per signal and the `class` column (None where a signal is missing)."
     signals = list(signals or DEFAULT_THRESHOLDS)
-    if len(signals)!=3: raise input_error(f"the class rules need exactly three signals, got {signals}", column='signals')
+    if len(signals)!=3: raise input_error(f"the class rules need exactly three signals, got {signals}", key='signals')
     check_columns(df, signals, file)
     th = resolve_thresholds(signals, thresholds)
     out = df.copy()

@@ -65,7 +65,7 @@ def _class_mode(own:dict, signals:list, source)->tuple:
     if col is None: return ('rules', None) if len(signals)==3 else (None, None)
     if col=='none': return None, None
     if col=='rules':
-        if len(signals)!=3: raise input_error(f"the class rules need three signals, got {signals}; give class_col a column of classes, or none", file=source, column='class_col')
+        if len(signals)!=3: raise input_error(f"the class rules need three signals, got {signals}; give class_col a column of classes, or none", file=source, key='class_col')
         return 'rules', None
     return 'column', col
 
@@ -76,15 +76,15 @@ def dna_config(config:dict=None, # User settings: run-config sections (features,
     config = copy.deepcopy(config or {})
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
     own = check_values({k: config.pop(k) for k in DNA_KEYS if k in config}, DNA_TYPES, source)
-    if 'tasks' in config: raise input_error("the sequence pipeline's tasks are fixed (class and signals); set signals, class_col, thresholds, label_smoothing or class_weights instead", file=source, column='tasks')
+    if 'tasks' in config: raise input_error("the sequence pipeline's tasks are fixed (class and signals); set signals, class_col, thresholds, label_smoothing or class_weights instead", file=source, key='tasks')
     design = own.get('design', 'cnn')
-    if design not in DNA_DESIGNS: raise input_error(f"unknown design {design!r}; use one of {sorted(DNA_DESIGNS)}", file=source, column='design')
+    if design not in DNA_DESIGNS: raise input_error(f"unknown design {design!r}; use one of {sorted(DNA_DESIGNS)}", file=source, key='design')
     signals = list(own.get('signals', SIGNALS))
-    if not signals or len(set(signals))!=len(signals): raise input_error(f"signals must name one or more different columns, got {signals}", file=source, column='signals')
+    if not signals or len(set(signals))!=len(signals): raise input_error(f"signals must name one or more different columns, got {signals}", file=source, key='signals')
     mode, col = _class_mode(own, signals, source)
     th = own.get('thresholds')
-    if th is not None and mode!='rules': raise input_error("thresholds set the class rules of three signals; this run has none (class_col)", file=source, column='thresholds')
-    if isinstance(th, str) and th!='quantile': raise input_error(f"thresholds must be 'quantile' or numbers per signal, not {th!r}", file=source, column='thresholds')
+    if th is not None and mode!='rules': raise input_error("thresholds set the class rules of three signals; this run has none (class_col)", file=source, key='thresholds')
+    if isinstance(th, str) and th!='quantile': raise input_error(f"thresholds must be 'quantile' or numbers per signal, not {th!r}", file=source, key='thresholds')
     defaults = DNA_DEFAULTS if mode else merge_config(DNA_DEFAULTS, {'split': {'method': 'random'}})   # no class to stratify on
     cfg = merge_config(merge_config(defaults, DNA_DESIGNS[design]), config)
     cfg['tasks'] = dna_tasks(signals, own.get('label_smoothing', 0.1), own.get('class_weights', 'balanced'), classes={'rules': CLASSES, 'column': None}.get(mode, ()))
@@ -159,6 +159,8 @@ def _check_class_counts(counts:pd.Series, source)->None:
 def rule_classes(df:pd.DataFrame, dna:dict, sp:dict, split:dict=None, source=None)->tuple:
     "Three signals' labels and the class A-D by the original rules (fixed or training-quantile thresholds): (table, thresholds, their kind, split or None)"
     how = 'quantile' if dna['thresholds']=='quantile' else 'fixed'
+    empty = [s for s in dna['signals'] if s in df and df[s].isna().all()]
+    if empty: raise input_error(f"no row has a value, and the class rules need all of {list(dna['signals'])} in a row: fill the column, or give a class column (--class_col / class_col)", file=source, column=empty[0])
     if how=='quantile':
         if split is None: split, th = quantile_split(df, dna['signals'], sp, source)
         else: th = quantile_thresholds(df, dna['signals'], split['train'], file=source)

@@ -12,8 +12,8 @@ from ..plots import finish_figure
 
 # %% auto #0
 __all__ = ['STATISTICS', 'NULLS', 'centroid_distance', 'edistance', 'permutation_null', 'permutation_test', 'null_pvalues',
-           'bh_qvalues', 'activity_calls', 'dmso_calls', 'well_distances', 'dose_trend', 'compound_activity',
-           'activity_tables', 'space_details', 'summarize_spaces', 'plot_volcano']
+           'bh_qvalues', 'check_fdr', 'activity_calls', 'dmso_calls', 'well_distances', 'dose_trend',
+           'compound_activity', 'activity_tables', 'space_details', 'summarize_spaces', 'plot_volcano']
 
 # %% ../../nbs/32a_drugseq_activity.ipynb #5d985fec
 def centroid_distance(Z:np.ndarray, # Points, wells x dimensions
@@ -127,8 +127,17 @@ def bh_qvalues(p, # p-values; NaN for no test
     if ok.any(): q[ok] = stats.false_discovery_control(p[ok], method='bh')
     return q
 
+def check_fdr(fdr, # The false-discovery rate of the active calls
+             )->float:
+    "`fdr` as a float, refused in one line unless it is a rate strictly between 0 and 1."
+    try: ok = not isinstance(fdr, bool) and 0 < float(fdr) < 1
+    except (TypeError, ValueError): ok = False
+    if not ok: raise input_error(f"the false-discovery rate must be between 0 and 1 (both excluded), got {fdr!r}", key='fdr')
+    return float(fdr)
+
 def _with_calls(t:pd.DataFrame, fdr:float)->pd.DataFrame:
     "t with its BH q-values (over its p column) and the active call at fdr"
+    fdr = check_fdr(fdr)
     t['q'] = bh_qvalues(t['p'].to_numpy())
     t['active'] = t['q'] <= fdr
     return t

@@ -121,6 +121,7 @@ def check_doses(values, is_control:np.ndarray, # Per-well doses, and which wells
 def expression_matrix(expr, # wells x genes: a DataFrame, a NumPy array or a SciPy sparse matrix
                       genes:list=None, # Gene names (taken from the columns of a DataFrame)
                       file=None, # Where the matrix came from, for messages
+                      wells=None, # Well ids, one per row: a bad value of an array or AnnData then names its well
                      )->tuple:
     "The checked expression `(X, genes)`: float32, every value finite; a sparse matrix stays sparse (CSR)."
     if isinstance(expr, pd.DataFrame):
@@ -136,7 +137,8 @@ def expression_matrix(expr, # wells x genes: a DataFrame, a NumPy array or a Sci
         if len(bad):
             k = int(bad[0])
             row, col = (int(np.searchsorted(X.indptr, k, side='right')-1), int(X.indices[k])) if sparse.issparse(X) else divmod(k, X.shape[1])
-            raise input_error(f"value {vals[k]} is not a finite number", file=file, column=genes[col], row=row)
+            at = f" (well {str(wells[row])!r})" if wells is not None and len(wells)==X.shape[0] else ''
+            raise input_error(f"value {vals[k]}{at} is not a finite number", file=file, column=genes[col], row=row)
     dup = pd.Series(genes).duplicated()
     if dup.any(): raise input_error(f"gene {genes[int(np.flatnonzero(dup)[0])]!r} appears twice in the header", file=file)
     return X, genes
@@ -162,7 +164,7 @@ def make_screen(expr, # wells x genes: a DataFrame, or an array or SciPy sparse 
     for role, v in [('scores', scores), ('label', label), ('compound', compound), ('well', well), ('activation', activation), ('cluster', cluster), ('dose', dose)]:
         if v is not None and len(v)!=n:
             raise input_error(f"{len(v)} rows, but the expression matrix {f('expression')} has {n}; every file needs one row per well, in the same order", file=f(role))
-    X, genes = expression_matrix(expr, genes, f('expression'))
+    X, genes = expression_matrix(expr, genes, f('expression'), wells=well)
     col = lambda v, role: v.name if isinstance(v, pd.Series) and v.name is not None else role   # the file's own header, e.g. 'x'
     obs = pd.DataFrame({'well': check_names(well, f('well'), col(well, 'well'), unique=True), 'compound': check_names(compound, f('compound'), col(compound, 'compound'))})
     names = []

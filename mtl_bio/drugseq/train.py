@@ -20,7 +20,7 @@ from . import spec
 from .spec import TOKENISATIONS, NORMALIZE
 from .model import drugseq_tasks, drugseq_model_config, module_size_for, gene_columns, GeneTokenEncoder, ExpressionFeaturizer
 from .analysis import dmso_distances, compound_table, grad_x_input_means, rank_genes, plot_latent
-from .activity import activity_tables, dmso_calls, well_distances, plot_volcano
+from .activity import activity_tables, dmso_calls, well_distances, plot_volcano, check_fdr
 
 # %% auto #0
 __all__ = ['DRUGSEQ_DEFAULTS', 'DRUGSEQ_KEYS', 'DRUGSEQ_TYPES', 'drugseq_config', 'reference_wells', 'screen_anndata',
@@ -44,11 +44,11 @@ def _count_or_null(v, least:int)->bool: return v is None or (isinstance(v, int) 
 
 def _check_inputs(own:dict, source):
     "The input settings of DRUGSEQ_KEYS (and the architecture's head_hidden, which the model section would name as its own), checked by name"
-    if own['normalize'] not in NORMALIZE: raise input_error(f"unknown normalize {own['normalize']!r}; use one of {list(NORMALIZE)}", file=source, column='normalize')
+    if own['normalize'] not in NORMALIZE: raise input_error(f"unknown normalize {own['normalize']!r}; use one of {list(NORMALIZE)}", file=source, key='normalize')
     n, hh = own['n_top_genes'], own['architecture'].get('head_hidden')
-    if not _count_or_null(n, 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, column='n_top_genes')
+    if not _count_or_null(n, 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, key='n_top_genes')
     if not _count_or_null(hh, 1): raise input_error(f"must be a whole number of units (at least 1) or null, got {hh!r}", file=source, key='architecture.head_hidden')
-    if not own['fdr'] < 1: raise input_error(f"must be a rate between 0 and 1, got {own['fdr']!r}", file=source, column='fdr')
+    if not own['fdr'] < 1: raise input_error(f"must be a rate between 0 and 1, got {own['fdr']!r}", file=source, key='fdr')
 
 def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and DRUGSEQ_KEYS
                    screen:Screen=None, # The screen (its genes and scores shape the model and tasks)
@@ -60,17 +60,17 @@ def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) 
     for k in ('tasks', 'features', 'model'):
         if k in config: raise input_error(f"the DRUG-seq pipeline sets {k!r} itself; use activation_weight, zscore, normalize, n_top_genes and architecture instead", file=source, column=k)
     own = check_values({k: config.pop(k, v) for k,v in DRUGSEQ_KEYS.items()}, DRUGSEQ_TYPES, source)
-    if not isinstance(own['architecture'], dict): raise input_error("must be a mapping of drugseq_model_config arguments", file=source, column='architecture')
+    if not isinstance(own['architecture'], dict): raise input_error("must be a mapping of drugseq_model_config arguments", file=source, key='architecture')
     _check_inputs(own, source)
     cfg = merge_config(DRUGSEQ_DEFAULTS, config)
     n_genes = min(len(screen.genes), own['n_top_genes'] or len(screen.genes))
     try: cfg['model'] = drugseq_model_config(n_genes, **own['architecture'])
-    except TypeError as ex: raise input_error(f"{ex}", file=source, column='architecture') from None
+    except TypeError as ex: raise input_error(f"{ex}", file=source, key='architecture') from None
     enc = {k:v for k,v in cfg['model']['encoder'].items() if k!='name'}
     try:
         if enc['tokens']=='module': enc['modules'] = np.arange(n_genes) // module_size_for(n_genes, enc['module_size'])   # stand-in: the real modules come from the training rows
         GeneTokenEncoder(**enc)   # fails early on a bad architecture
-    except (MtlBioError, TypeError, ValueError) as ex: raise input_error(str(ex), file=source, column='architecture') from None
+    except (MtlBioError, TypeError, ValueError) as ex: raise input_error(str(ex), file=source, key='architecture') from None
     cfg['tasks'] = [t.to_dict() for t in drugseq_tasks(screen.scores, own['activation_weight'])]
     cfg['features'] = {'name': 'expression', 'columns': list(screen.genes), 'standardize': bool(own['zscore']), 'normalize': own['normalize'], 'n_top_genes': own['n_top_genes']}
     return run_config(cfg, source), own
@@ -339,7 +339,10 @@ def holdout_folds(screen:Screen, # A plate with compounds and control wells
 # %% ../../nbs/33_drugseq_train.ipynb #10fa7a4c
 def _check_trainable(screen:Screen):
     "Training needs scores and labels, and both labels at least twice (the stratified split)"
-    if not screen.labelled: raise input_error("this plate has no scores or labels (scores_3_z.csv, labels_cls.csv): training needs them; score it with drugseq-predict / predict_screen", file=screen.source)
+    if not screen.labelled:
+        own = "train on the plate's own targets (log10 dose, principal components, treated vs vehicle) with --dose_targets (dose_targets() in Python), or " if 'dose' in screen.obs else ''
+        raise input_error("this plate has no phenotype scores or labels (scores_3_z.csv and labels_cls.csv; --scores and --label for an .h5ad), which training needs: "
+                          f"{own}score it with a trained run (drugseq-predict / predict_screen)", file=screen.source)
     counts = screen.obs['label'].value_counts()
     if len(counts) < 2 or counts.min() < 2: raise input_error(f"label counts {counts.to_dict()}: the stratified split needs both labels, twice each", file=screen.source)
 
@@ -351,9 +354,9 @@ def train_drugseq(screen:Screen, # From load_drugseq, load_h5ad, example_screen 
                  )->RunResult:
     "Train the multi-task gene-token Transformer and write a run folder with every export."
     config, out = legacy_order(config, out, 'train_drugseq')
+    _check_trainable(screen)   # before the config, whose tasks need the screen's scores
     cfg, own = drugseq_config(config, screen, config_source)
     check_out_dir(out, overwrite)
-    _check_trainable(screen)
     reference_wells(screen, own['reference_cluster'])   # a bad reference fails before training, not after
     enc, f = cfg['model']['encoder'], cfg['features']
     feat = ExpressionFeaturizer(screen.genes, standardize=f['standardize'], module_size=enc['module_size'] if enc['tokens']=='module' else None,
@@ -392,6 +395,7 @@ def predict_screen(run, # Run folder, its model.pt, or a Predictor
                    n_perm:int=999, # Draws of each DMSO-vs-DMSO null
                   )->dict:
     "Score a plate with a trained run and write every export (and metrics.json when the plate is labelled)."
+    fdr = check_fdr(fdr)   # before the checkpoint is read
     pred = _drugseq_predictor(run)
     aligned, report = pred.featurizer.align(screen, fill_missing)
     reference_wells(screen, reference_cluster)

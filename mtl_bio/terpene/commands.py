@@ -93,7 +93,7 @@ def tps_cv_cli(data:str, # MARTS-DB reactions table, or TerpeneMiner's table
     from mtl_bio.terpene.train import cross_validate_tps, format_cv
     cfg = _tps_cfg(config, top_k, embedding, esm_model, pretrain, cache_dir, epochs, None, True, None, design, identity_measure, identity)
     check_out_dir(out, overwrite)
-    if scheme=='clades' and not clades: raise input_error("--scheme clades needs --clades (a CSV of id and phylogenetic_cluster)", column='clades')
+    if scheme=='clades' and not clades: raise input_error("--scheme clades needs --clades (a CSV of id and phylogenetic_cluster)", key='clades')
     enz, dropped = load_enzymes(data, on_invalid)
     s = cross_validate_tps(enz, out, cfg, scheme, folds, seed, overwrite=overwrite, source=data, config_source=config, clades=clades)
     import pandas as pd

@@ -66,7 +66,7 @@ class TpsDetector:
                  n_folds:int=5, seed:int=0, # Out-of-fold scores for the calibration and the metrics
                  hmms:str=None, # A folder of HMMER3 profiles (default: the shipped Pfam profiles)
                 ):
-        if not 0 < threshold < 1: raise input_error(f"the detection threshold must be between 0 and 1, got {threshold!r}", column='threshold')
+        if not 0 < threshold < 1: raise input_error(f"the detection threshold must be between 0 and 1, got {threshold!r}", key='threshold')
         self.threshold, self.n_folds, self.seed, self.hmms = float(threshold), int(n_folds), int(seed), None if hmms is None else str(hmms)
         self.trees_kw = {'max_iter': int(max_iter), 'learning_rate': float(learning_rate), 'max_leaf_nodes': int(max_leaf_nodes), 'seed': int(seed)}
         self.model, self.n_features, self.platt, self.oof = None, None, (1., 0.), {}
@@ -89,7 +89,7 @@ def detection_folds(n_pos:int, n_neg:int, pos_groups=None, neg_groups=None, n_fo
 def fit(self:TpsDetector, pos, neg, pos_groups=None, neg_groups=None):
     "Fit on positive and negative sequences; out-of-fold scores give the calibration and `oof` (AP, precision and recall at the threshold). Returns self."
     pos, neg = list(pos), list(neg)
-    if len(pos) < self.n_folds or len(neg) < self.n_folds: raise input_error(f"the detector needs at least {self.n_folds} positives and {self.n_folds} negatives, got {len(pos)} and {len(neg)}", column='negatives')
+    if len(pos) < self.n_folds or len(neg) < self.n_folds: raise input_error(f"the detector needs at least {self.n_folds} positives and {self.n_folds} negatives, got {len(pos)} and {len(neg)}", key='negatives')
     X, y = self._X(pos + neg), np.r_[np.ones(len(pos)), np.zeros(len(neg))]
     folds = detection_folds(len(pos), len(neg), pos_groups, neg_groups, self.n_folds, self.seed)
     s = np.zeros(len(y))

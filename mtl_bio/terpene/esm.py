@@ -10,6 +10,7 @@ import numpy as np, torch
 from ..core import *
 from ..distributed import VectorCache, missing_anywhere, my_share, vector_key
 from ..provenance import progress
+from ..checkpoints import load_problem
 from fastcore.basics import patch
 
 # %% auto #0
@@ -34,7 +35,7 @@ def esm_checkpoint_path(model:str)->Path:
     if p.suffix=='.pt' or p.exists():
         if not p.exists(): raise input_error("no such ESM checkpoint", file=p)
         return p
-    if model not in ESM2_MODELS: raise input_error(f"unknown ESM-2 model {model!r}: give one of {ESM2_MODELS} or the path of a local .pt file", column='model')
+    if model not in ESM2_MODELS: raise input_error(f"unknown ESM-2 model {model!r}: give one of {ESM2_MODELS} or the path of a local .pt file", key='model')
     p = Path(torch.hub.get_dir())/'checkpoints'/f'{model}.pt'
     if not p.exists():
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +59,11 @@ def load_esm(model:str='esm2_t33_650M_UR50D', # A name in ESM2_MODELS or the pat
     try:
         with torch.serialization.safe_globals([argparse.Namespace]): data = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as ex:
-        if not trust_checkpoint: raise input_error(f"the checkpoint holds objects beyond weights ({str(ex).splitlines()[-1][:150]}); if you trust its source, pass trust_checkpoint=True", file=path) from None
+        why = load_problem(ex)
+        if 'Unsupported global' not in why: raise input_error(f"not a readable checkpoint, the file may be truncated or corrupt ({why})", file=path) from None
+        if not trust_checkpoint: raise input_error(f"the checkpoint holds objects beyond weights ({why}); if you trust its source, pass trust_checkpoint=True", file=path) from None
         data = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as ex: raise input_error(f"not a readable checkpoint, the file may be truncated or corrupt ({type(ex).__name__}: {str(ex)[:150]})", file=path) from None
+    except Exception as ex: raise input_error(f"not a readable checkpoint, the file may be truncated or corrupt ({load_problem(ex)})", file=path) from None
     try: cfg, state = data['cfg']['model'], data['model']
     except (KeyError, TypeError): raise input_error("not a fair-esm ESM-2 checkpoint (expected 'cfg' and 'model' entries)", file=path) from None
     alphabet = esm.data.Alphabet.from_architecture('ESM-1b')
@@ -111,7 +114,7 @@ class EsmEmbedder:
                  trust_checkpoint:bool=False):
         self.net, self.alphabet, self.key = load_esm(model, trust_checkpoint)
         self.layer = self.net.num_layers if layer==-1 else int(layer)
-        if not 0 <= self.layer <= self.net.num_layers: raise input_error(f"layer {layer} does not exist: the model has {self.net.num_layers} layers", column='layer')
+        if not 0 <= self.layer <= self.net.num_layers: raise input_error(f"layer {layer} does not exist: the model has {self.net.num_layers} layers", key='layer')
         self.window, self.overlap, self.batch_tokens = int(window), int(overlap), int(batch_tokens)
         windows(self.window+1, self.window, self.overlap)   # checks the settings
         self.device = torch.device(device) if device is not None else run_device()

@@ -84,12 +84,12 @@ class TpsFeaturizer(Featurizer):
                  kingdom_dropout:float=0., # Fraction of training enzymes whose kingdom is given as unknown, so the model learns to predict without one
                  domains:str=None, # Domain-profile features (22b_tps_domains): 'pfam' (the shipped Pfam terpene-synthase profiles) or a folder of HMMER3 profiles; None: none
                 ):
-        if embedding not in EMBEDDINGS: raise input_error(f"unknown embedding {embedding!r}; use one of {EMBEDDINGS}", column='features.embedding')
+        if embedding not in EMBEDDINGS: raise input_error(f"unknown embedding {embedding!r}; use one of {EMBEDDINGS}", key='features.embedding')
         self.embedding, self.sequence_col, self.kingdom_col, self.k, self.w2v_size, self.w2v_epochs = embedding, sequence_col, kingdom_col, k, w2v_size, w2v_epochs
         self.pretrain, self.esm_model, self.esm_layer, self.esm_window, self.esm_overlap = pretrain, str(esm_model), esm_layer, esm_window, esm_overlap
         self.cache_dir, self.seed = cache_dir, seed
         self.homology, self.products, self.type_col, self.ref_n_folds, self.kingdom_dropout = list(homology) if homology else None, products, type_col, ref_n_folds, kingdom_dropout
-        if self.homology and not products: raise input_error("homology features need the product columns (features.products)", column='features.products')
+        if self.homology and not products: raise input_error("homology features need the product columns (features.products)", key='features.products')
         self.domains = None if domains is None else str(domains)
         self._esm = self._kv = self._hmms = None
 

@@ -97,7 +97,7 @@ def similarity(queries, refs, measure:str='kmer', k:int=3)->np.ndarray:
     "Similarity of queries to refs by measure: 'kmer' (3-mer cosine) or 'alignment' (normalised Smith-Waterman score)."
     if measure=='kmer': return kmer_similarity(list(queries), list(refs), k).astype(np.float32)
     if measure=='alignment': return alignment_similarity(queries, refs)
-    raise input_error(f"unknown similarity measure {measure!r}; use 'kmer' or 'alignment'", column='features.homology')
+    raise input_error(f"unknown similarity measure {measure!r}; use 'kmer' or 'alignment'", key='features.homology')
 
 # %% ../../nbs/22a_tps_homology.ipynb #29b6a9b3
 def neighbour_votes(S:np.ndarray, # Similarity, queries x refs (a value < 0 excludes the pair)
@@ -188,7 +188,7 @@ def identity_groups(seqs, # Cleaned protein sequences
     "Group id per sequence: connected components of 'similarity >= threshold'."
     seqs = list(seqs)
     if measure=='kmer': return connected_components(kmer_similarity(seqs, k=k) >= threshold, directed=False)[1]
-    if measure!='alignment': raise input_error(f"unknown identity measure {measure!r}; use 'kmer' or 'alignment'", column='identity_measure')
+    if measure!='alignment': raise input_error(f"unknown identity measure {measure!r}; use 'kmer' or 'alignment'", key='identity_measure')
     S = alignment_similarity(seqs, seqs); np.fill_diagonal(S, -1)
     A = np.zeros(S.shape, bool)
     for i in progress(range(len(seqs)), 'identity groups (alignment identities)'):

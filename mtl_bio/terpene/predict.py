@@ -32,7 +32,7 @@ def _kingdoms(df:pd.DataFrame, feat, kingdom:str=None)->np.ndarray:
     "The kingdom each enzyme is predicted with: its own, else `kingdom`, else 'unknown' (a kingdom not seen in training is an error)"
     if not feat.kingdom_col: return np.full(len(df), 'unknown', dtype=object)
     if kingdom is not None and kingdom not in feat.kingdoms:
-        raise input_error(f"kingdom {kingdom!r} was not seen in training; use one of {feat.kingdoms}, or leave it out to predict with kingdom unknown", column='kingdom')
+        raise input_error(f"kingdom {kingdom!r} was not seen in training; use one of {feat.kingdoms}, or leave it out to predict with kingdom unknown", key='kingdom')
     k = df[feat.kingdom_col].fillna('').astype(str).str.strip() if feat.kingdom_col in df else pd.Series('', index=df.index)
     k = k.where(k!='', kingdom or 'unknown')
     bad = ~k.isin(list(feat.kingdoms) + ['unknown'])

@@ -25,10 +25,10 @@ def top_products(df:pd.DataFrame, # Enzymes, with a products column of names joi
     if products is not None:
         products = [str(p) for p in products]
         missing = [p for p in products if p not in counts.index]
-        if missing: raise input_error(f"product(s) not made by any enzyme in the data: {missing[:5]}", file=file, column='products')
-        if len(set(products))!=len(products): raise input_error("the product list repeats a name", column='products')
+        if missing: raise input_error(f"product(s) not made by any enzyme in the data: {missing[:5]}", file=file, key='products')
+        if len(set(products))!=len(products): raise input_error("the product list repeats a name", key='products')
         return products
-    if not isinstance(k, (int, np.integer)) or k<1: raise input_error(f"k must be a positive integer, got {k!r}", column='top_k')
+    if not isinstance(k, (int, np.integer)) or k<1: raise input_error(f"k must be a positive integer, got {k!r}", key='top_k')
     order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [p for p,_ in order[:k]]
 

@@ -63,12 +63,12 @@ def tps_config(config:dict=None, # Run-config sections (features, split, model, 
     "`(run config without tasks, pipeline settings)`; the tasks need the data (the top products) and are added by `prepare_tps`."
     config = copy.deepcopy(config or {})
     if not isinstance(config, dict): raise input_error("the config must be a mapping", file=source)
-    if 'tasks' in config: raise input_error("the terpene pipeline's tasks are fixed (products and terpene_type); set top_k or products instead", file=source, column='tasks')
+    if 'tasks' in config: raise input_error("the terpene pipeline's tasks are fixed (products and terpene_type); set top_k or products instead", file=source, key='tasks')
     own = {'top_k': 30, 'products': None, 'product_loss': 'bce', 'alpha': 0.25, 'gamma': 2.0, 'class_weights': 'balanced', 'type_weight': 0.05, 'identity': 0.7, 'identity_measure': 'kmer',
            'substrate': True, 'substrate_min': 5, 'substrate_weight': 1.0, 'substrate_class_weights': None, 'detect_threshold': 0.5}
     own.update({k: config.pop(k) for k in TPS_KEYS if k in config})
     check_values(own, TPS_TYPES, source)
-    if own['product_loss'] not in ('bce', 'focal'): raise input_error(f"product_loss must be 'bce' or 'focal', not {own['product_loss']!r}", file=source, column='product_loss')
+    if own['product_loss'] not in ('bce', 'focal'): raise input_error(f"product_loss must be 'bce' or 'focal', not {own['product_loss']!r}", file=source, key='product_loss')
     cfg = merge_config(TPS_DEFAULTS, config)
     run_config({**cfg, 'tasks': [{'name': 'x', 'kind': 'regression'}]}, source)   # checks sections and keys now
     return cfg, own
@@ -341,8 +341,8 @@ def cross_validate_tps(df:pd.DataFrame, # Enzymes, from load_marts
                        profile_baseline:bool=True, # Also score the domain-profile baseline (PROFILE_BASELINES; needs pyhmmer)
                       )->pd.DataFrame:
     "k-fold cross-validation of the model and the baselines; returns the summary (mean, sd per method and metric)."
-    if scheme not in CV_SCHEMES: raise input_error(f"scheme must be one of {CV_SCHEMES}, got {scheme!r}", column='scheme')
-    if scheme=='clades' and clades is None: raise input_error("scheme 'clades' needs the clade of every enzyme (clades=: a CSV of id and clade, or a dict; CLI: --clades)", column='clades')
+    if scheme not in CV_SCHEMES: raise input_error(f"scheme must be one of {CV_SCHEMES}, got {scheme!r}", key='scheme')
+    if scheme=='clades' and clades is None: raise input_error("scheme 'clades' needs the clade of every enzyme (clades=: a CSV of id and clade, or a dict; CLI: --clades)", key='clades')
     check_values({'folds': n_folds}, {'folds': Annotated[int, Field(ge=2)]})
     resolved = _variant_configs(config, variants or {'model': {}}, config_source)
     _check_variant_folds(resolved, n_folds)

@@ -89,10 +89,10 @@ _TASK_KEYS = ('name', 'labels', 'column', 'metric', 'tweeteval', 'train', 'valid
 def _task_sources(t:dict, where:str, source, base)->dict:
     "A task's own tables (tweeteval folder, or train/valid tables), paths resolved against the config's folder"
     src = {k: t[k] for k in ('tweeteval', 'train', 'valid') if t.get(k)}
-    if 'tweeteval' in src and ({'train', 'valid'} & set(src)): raise input_error("give a tweeteval folder or train/valid tables, not both", file=source, column=f'{where}.tweeteval')
-    if 'valid' in src and 'train' not in src: raise input_error("a valid table needs a train table", file=source, column=f'{where}.valid')
+    if 'tweeteval' in src and ({'train', 'valid'} & set(src)): raise input_error("give a tweeteval folder or train/valid tables, not both", file=source, key=f'{where}.tweeteval')
+    if 'valid' in src and 'train' not in src: raise input_error("a valid table needs a train table", file=source, key=f'{where}.valid')
     for k,v in src.items():
-        if not isinstance(v, str): raise input_error(f"must be a path, got {v!r}", file=source, column=f'{where}.{k}')
+        if not isinstance(v, str): raise input_error(f"must be a path, got {v!r}", file=source, key=f'{where}.{k}')
         p = Path(v).expanduser()
         src[k] = str(p if p.is_absolute() or base is None else base/p)
     return src
@@ -100,34 +100,34 @@ def _task_sources(t:dict, where:str, source, base)->dict:
 def _task_entry(t, i:int, source, base)->dict:
     "One checked task of the config: name, labels, column, metric and its own tables"
     where = f'tasks[{i}]'
-    if not isinstance(t, dict) or not str(t.get('name') or '').strip(): raise input_error("each task needs a name", file=source, column=where)
+    if not isinstance(t, dict) or not str(t.get('name') or '').strip(): raise input_error("each task needs a name", file=source, key=where)
     name = str(t['name']).strip()
     bad = set(t) - set(_TASK_KEYS)
-    if bad: raise input_error(f"unknown key(s) {sorted(bad)}; a task has {', '.join(_TASK_KEYS)}", file=source, column=f'{where}.{sorted(bad)[0]}')
+    if bad: raise input_error(f"unknown key(s) {sorted(bad)}; a task has {', '.join(_TASK_KEYS)}", file=source, key=f'{where}.{sorted(bad)[0]}')
     src = _task_sources(t, where, source, base)
     labels = t.get('labels')
     if 'tweeteval' in src:
         mapped = read_mapping(Path(src['tweeteval'])/'mapping.txt')
         if labels is None: labels = mapped
-        elif [str(l).strip() for l in labels]!=mapped: raise input_error(f"labels {labels} differ from the folder's mapping.txt {mapped}; leave labels out to take the mapping", file=source, column=f'{where}.labels')
-    if not isinstance(labels, list) or len(labels) < 2: raise input_error(f"task {name!r} needs a list of at least two labels", file=source, column=f'{where}.labels')
+        elif [str(l).strip() for l in labels]!=mapped: raise input_error(f"labels {labels} differ from the folder's mapping.txt {mapped}; leave labels out to take the mapping", file=source, key=f'{where}.labels')
+    if not isinstance(labels, list) or len(labels) < 2: raise input_error(f"task {name!r} needs a list of at least two labels", file=source, key=f'{where}.labels')
     labels = [str(l).strip() for l in labels]
     dup = sorted({l for l in labels if labels.count(l) > 1})
-    if dup or '' in labels: raise input_error(f"task {name!r}: labels must be distinct and non-empty ({dup or 'an empty label'})", file=source, column=f'{where}.labels')
+    if dup or '' in labels: raise input_error(f"task {name!r}: labels must be distinct and non-empty ({dup or 'an empty label'})", file=source, key=f'{where}.labels')
     try: Task(name, 'multiclass', classes=labels, metric=t.get('metric'))
-    except MtlBioError as ex: raise input_error(str(ex), file=source, column=f"{where}.{'metric' if t.get('metric') else 'name'}") from None
+    except MtlBioError as ex: raise input_error(str(ex), file=source, key=f"{where}.{'metric' if t.get('metric') else 'name'}") from None
     return {'name': name, 'labels': labels, 'column': str(t.get('column') or name), 'metric': t.get('metric'), **src}
 
 def _task_list(tasks, source, base=None)->list:
     if isinstance(tasks, dict):
         tasks = [{'name': k, **(v if isinstance(v, dict) else {'labels': v})} for k,v in tasks.items()]
-    if not isinstance(tasks, list) or not tasks: raise input_error("must be a non-empty list of tasks, each with a name and labels", file=source, column='tasks')
+    if not isinstance(tasks, list) or not tasks: raise input_error("must be a non-empty list of tasks, each with a name and labels", file=source, key='tasks')
     out = [_task_entry(t, i, source, base) for i,t in enumerate(tasks)]
     names = [t['name'] for t in out]
     for i,n in enumerate(names):
-        if n in names[:i]: raise input_error(f"task {n!r} is named twice", file=source, column=f'tasks[{i}].name')
+        if n in names[:i]: raise input_error(f"task {n!r} is named twice", file=source, key=f'tasks[{i}].name')
     own = [bool(set(t) & {'tweeteval', 'train'}) for t in out]
-    if any(own) and not all(own): raise input_error("either every task names its own tables (tweeteval, or train and valid) or none does (train.data holds them all)", file=source, column='tasks')
+    if any(own) and not all(own): raise input_error("either every task names its own tables (tweeteval, or train and valid) or none does (train.data holds them all)", file=source, key='tasks')
     return out
 
 def text_config(config, # A dict, or the path of a YAML/JSON file
@@ -140,11 +140,11 @@ def text_config(config, # A dict, or the path of a YAML/JSON file
     cfg = check_sections(config, TEXT_DEFAULTS, source)
     cfg['tasks'] = _task_list(cfg['tasks'], source, base)
     m = cfg['model']
-    if m['pooling'] not in POOLINGS: raise input_error(f"unknown pooling {m['pooling']!r}; use one of {POOLINGS}", file=source, column='model.pooling')
+    if m['pooling'] not in POOLINGS: raise input_error(f"unknown pooling {m['pooling']!r}; use one of {POOLINGS}", file=source, key='model.pooling')
     for sec, types in TEXT_TYPES.items(): check_values(cfg[sec], types, source, sec)
     files = cfg['output']['files'] or {}
     unknown = sorted(set(files) - {t['name'] for t in cfg['tasks']})
-    if unknown: raise input_error(f"files for unknown task(s) {unknown}", file=source, column='output.files')
+    if unknown: raise input_error(f"files for unknown task(s) {unknown}", file=source, key='output.files')
     if base is not None:   # paths relative to the config file
         for sec, key in (('model', 'run'), ('model', 'cache'), ('data', 'input'), ('output', 'dir'), ('train', 'data'), ('train', 'out')):
             v = cfg[sec][key]
@@ -275,7 +275,7 @@ def task_tables(cfg:dict, # A checked config whose tasks name their own tables
     text_col, empty, report = cfg['train']['text_column'], cfg['train']['empty'], {'dropped': [], 'rows': {}, 'files': []}
     names = [t['name'] for t in cfg['tasks']]
     clash = sorted({text_col, 'part'} & set(names))
-    if clash: raise input_error(f"a task may not be named {clash[0]!r} (the table's text and part columns)", column='tasks')
+    if clash: raise input_error(f"a task may not be named {clash[0]!r} (the table's text and part columns)", key='tasks')
     longs = []
     for t in cfg['tasks']:
         for part in ('train', 'valid'):
@@ -295,7 +295,7 @@ def training_table(cfg:dict, # A checked config (text_config)
     "The training rows (one table) and what was dropped or merged reading them: (table, report); `train.data` or the tasks' own tables."
     if 'tweeteval' in cfg['tasks'][0] or 'train' in cfg['tasks'][0]: return task_tables(cfg)
     data = cfg['train']['data']
-    if not data: raise input_error("no training data: give train.data (a CSV with a text column and one label column per task), or tables per task (tweeteval, or train and valid)", file=source, column='train.data')
+    if not data: raise input_error("no training data: give train.data (a CSV with a text column and one label column per task), or tables per task (tweeteval, or train and valid)", file=source, key='train.data')
     df = read_text_table(data)
     if len(df)==0: raise input_error("no rows", file=data)
     check_columns(df, [cfg['train']['text_column']], data)

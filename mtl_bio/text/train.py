@@ -204,7 +204,7 @@ def train_text(data:pd.DataFrame=None, # The labelled table; None: read per the 
     source = None if isinstance(config, dict) else Path(config)
     cfg = text_config(config, source)
     out, tr = out or cfg['train']['out'], cfg['train']
-    if not out: raise input_error("no run folder: give train.out in the config or an output folder", file=source, column='train.out')
+    if not out: raise input_error("no run folder: give train.out in the config or an output folder", file=source, key='train.out')
     tasks = text_tasks(cfg)
     if df is None: df, report = training_table(cfg, source)
     else: report = {'dropped': []}; df = drop_empty_texts(df, tr['text_column'], tr['empty'], None, report['dropped']).reset_index(drop=True)
@@ -230,10 +230,10 @@ def text_predictor(run)->Predictor:
 def _check_run_matches(pred:Predictor, cfg:dict, source=None):
     want = [(t['name'], t['labels']) for t in cfg['tasks']]
     have = [(t.name, list(t.classes)) for t in pred.tasks]
-    if want!=have: raise input_error(f"the run {pred.meta.get('path')} was trained for tasks {have}; the config lists {want}", file=source, column='tasks')
+    if want!=have: raise input_error(f"the run {pred.meta.get('path')} was trained for tasks {have}; the config lists {want}", file=source, key='tasks')
     m = pred.featurizer.model
     if resolve_model(m)!=resolve_model(cfg['model']['name']):
-        raise input_error(f"the run's heads read embeddings of {m!r}; the config names {cfg['model']['name']!r}", file=source, column='model.name')
+        raise input_error(f"the run's heads read embeddings of {m!r}; the config names {cfg['model']['name']!r}", file=source, key='model.name')
 
 def row_tasks(df:pd.DataFrame, column:str, # The column naming each row's task(s), separated by ';' or ','; blank: every task
               names:list, # The run's task names
@@ -302,9 +302,9 @@ def predict_from_config(config, # Config path (or dict)
     cfg = text_config(config, source)
     if out: cfg['output'] = {'dir': str(out), 'files': {}}
     run = run or cfg['model']['run']
-    if not run: raise input_error("no trained heads: set model.run in the config or pass --run (text-train writes a run folder)", file=source, column='model.run')
+    if not run: raise input_error("no trained heads: set model.run in the config or pass --run (text-train writes a run folder)", file=source, key='model.run')
     data = data or cfg['data']['input']
-    if not data: raise input_error("no input: set data.input in the config or pass --data", file=source, column='data.input')
+    if not data: raise input_error("no input: set data.input in the config or pass --data", file=source, key='data.input')
     prediction_paths(cfg, overwrite)   # refuse existing outputs before the work
     pred = text_predictor(run)
     _check_run_matches(pred, cfg, source)
