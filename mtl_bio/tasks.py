@@ -146,15 +146,15 @@ def from_dict(cls:Task, d:dict, # A task mapping, as in a config
               key:str=None, # Where it sits in the config ('tasks[0]'), for messages
              )->Task:
     "A checked `Task` from a mapping; unknown or missing keys are errors naming `source`."
-    if not isinstance(d, dict): raise input_error(f"a task must be a mapping, got {d!r}", file=source)
+    if not isinstance(d, dict): raise input_error(f"a task must be a mapping, got {d!r}", file=source, key=key)
     bad = set(d) - _TASK_KEYS
-    if bad: raise input_error(f"task {d.get('name')!r}: unknown key(s) {sorted(bad)}; allowed: {sorted(_TASK_KEYS)}", file=source)
+    if bad: raise input_error(f"task {d.get('name')!r}: unknown key(s) {sorted(bad)}; allowed: {sorted(_TASK_KEYS)}", file=source, key=key)
     for k in ('name', 'kind'):
-        if k not in d: raise input_error(f"task {d.get('name')!r} has no {k!r}", file=source)
+        if k not in d: raise input_error(f"task {d.get('name')!r} has no {k!r}", file=source, key=key)
     d = check_values(dict(d), task_types(), source, key)
     if isinstance(d.get('loss_kw'), dict): check_values(d['loss_kw'], task_types(loss_kw=True), source, f'{key}.loss_kw' if key else 'loss_kw')
     try: return cls(**d)
-    except MtlBioError as ex: raise input_error(str(ex), file=source) from None
+    except MtlBioError as ex: raise input_error(str(ex), file=source, key=key) from None
 
 # %% ../nbs/01_tasks.ipynb #bc38ca19
 def tasks_from_config(specs:list, # Task dicts (or Tasks)
