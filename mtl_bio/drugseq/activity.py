@@ -127,6 +127,7 @@ def bh_qvalues(p, # p-values; NaN for no test
     if ok.any(): q[ok] = stats.false_discovery_control(p[ok], method='bh')
     return q
 
+# %% ../../nbs/32a_drugseq_activity.ipynb #3013638d
 def check_fdr(fdr, # The false-discovery rate of the active calls
              )->float:
     "`fdr` as a float, refused in one line unless it is a rate strictly between 0 and 1."
