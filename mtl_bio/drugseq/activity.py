@@ -129,11 +129,12 @@ def bh_qvalues(p, # p-values; NaN for no test
 
 # %% ../../nbs/32a_drugseq_activity.ipynb #3013638d
 def check_fdr(fdr, # The false-discovery rate of the active calls
+              source=None, # The config file it came from, for messages
              )->float:
     "`fdr` as a float, refused in one line unless it is a rate strictly between 0 and 1."
     try: ok = not isinstance(fdr, bool) and 0 < float(fdr) < 1
     except (TypeError, ValueError): ok = False
-    if not ok: raise input_error(f"the false-discovery rate must be between 0 and 1 (both excluded), got {fdr!r}", key='fdr')
+    if not ok: raise input_error(f"the false-discovery rate must be between 0 and 1 (both excluded), got {fdr!r}", file=source, key='fdr')
     return float(fdr)
 
 def _with_calls(t:pd.DataFrame, fdr:float)->pd.DataFrame:

@@ -48,7 +48,7 @@ def _check_inputs(own:dict, source):
     n, hh = own['n_top_genes'], own['architecture'].get('head_hidden')
     if not _count_or_null(n, 2): raise input_error(f"must be a whole number of genes (at least 2) or null, got {n!r}", file=source, key='n_top_genes')
     if not _count_or_null(hh, 1): raise input_error(f"must be a whole number of units (at least 1) or null, got {hh!r}", file=source, key='architecture.head_hidden')
-    if not own['fdr'] < 1: raise input_error(f"must be a rate between 0 and 1, got {own['fdr']!r}", file=source, key='fdr')
+    check_fdr(own['fdr'], source)
 
 def drugseq_config(config:dict=None, # Run-config sections (split, train, eval) and DRUGSEQ_KEYS
                    screen:Screen=None, # The screen (its genes and scores shape the model and tasks)
