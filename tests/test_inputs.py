@@ -81,12 +81,14 @@ def test_full_disk_is_one_line_and_nothing_half_written(inputs, tmp_path, capsys
 def test_one_class_targets_are_refused(inputs, tmp_path, capsys):
     "A target with one class trains and scores a perfect macro F1 that says nothing: refused, naming the task, in the generic, terpene and sentence pipelines"
     pd.read_csv(inputs/'gen.csv').assign(cls='A').to_csv(tmp_path/'one.csv', index=False)
-    pd.read_csv(inputs/'marts.csv').assign(Type='mono', Product_name='product-03').to_csv(tmp_path/'one_marts.csv', index=False)
+    pd.read_csv(inputs/'marts.csv').assign(Type='mono').to_csv(tmp_path/'one_type.csv', index=False)
+    pd.read_csv(inputs/'marts.csv').assign(Product_name='product-03').to_csv(tmp_path/'one_marts.csv', index=False)
     text = tmp_path/'text'; text.mkdir()
     pd.read_csv(inputs/'text'/'sentences.csv').assign(topic='food').to_csv(text/'sentences.csv', index=False)
     (text/'config.yaml').write_text((inputs/'text'/'config.yaml').read_text())
     for argv, says in [(['train', _gen(inputs), '--data', tmp_path/'one.csv'], "task 'cls': every one of its labelled rows has the same class"),
                        (['tps-train', tmp_path/'one_marts.csv'], "task 'products': every one of its labelled rows has the same label set"),
+                       (['tps-train', tmp_path/'one_type.csv'], "file '%s': every enzyme with a type has the same one (mono)" % (tmp_path/'one_type.csv')),
                        (['text-train', '--config', text/'config.yaml'], "task 'topic': every one of its labelled rows has the same class")]:
         code = main([str(a) for a in argv] + ['--out', str(tmp_path/'out')])
         err = capsys.readouterr().err.strip()

@@ -79,6 +79,10 @@ def prepare_tps(df:pd.DataFrame, # From load_marts
                 source=None)->tuple:
     "`(table with product columns and identity_group, task specs, product list)`."
     check_columns(df, ['sequence', 'products', 'type'], source)
+    types = df['type'].dropna().astype(str).loc[lambda s: s != '']
+    if types.nunique() < 2:   # the core would name the derived column 'type', not the user's
+        raise input_error(f"every enzyme with a type has the same one ({', '.join(types.unique()) or 'none'}): the terpene_type task needs at least two types "
+                          "(the Type column of a MARTS-DB table; 'Type (mono, sesq, di, …)' of TerpeneMiner's)", file=source)
     seqs = check_protein_column(df, 'sequence', source)
     products = top_products(df, own['top_k'], own['products'], source)
     t = product_targets(df.assign(sequence=seqs), products, source)

@@ -120,6 +120,9 @@ def _task_entry(t, i:int, source, base)->dict:
 
 def _task_list(tasks, source, base=None)->list:
     if isinstance(tasks, dict):
+        flat = [k for k,v in tasks.items() if k in _TASK_KEYS and not isinstance(v, (dict, list))]
+        if flat: raise input_error(f"a mapping of tasks reads each key as a task's name and its value as the labels, so {flat[0]}: {tasks[flat[0]]!r} would be a task called {flat[0]!r}; "
+                                   "write one task as an item of a list (tasks: [{name: topic, labels: [a, b]}]), or map each task's name to its labels (tasks: {topic: [a, b]})", file=source, key='tasks')
         tasks = [{'name': k, **(v if isinstance(v, dict) else {'labels': v})} for k,v in tasks.items()]
     if not isinstance(tasks, list) or not tasks: raise input_error("must be a non-empty list of tasks, each with a name and labels", file=source, key='tasks')
     out = [_task_entry(t, i, source, base) for i,t in enumerate(tasks)]
