@@ -5,7 +5,7 @@
 # beside the development stack's tests); then pytest (phase "test"): the quick tier, every *-demo command end to end through
 # mtl_bio.cli.main as the console script calls it (test_each_demo_runs_end_to_end; the console script itself runs on the core install)
 # and the two-process planted-signal run: -m 'not notebook and (not slow or newest)', without tests/test_repo.py (the nbdev toolchain's
-# checks). The other slow tests and the papermill tutorial runs run on the development stack (the README's test command); running them
+# checks). The other slow tests and the papermill tutorial runs are the slow tier, run on the development stack (README); running them
 # here too cost 350-490 s of .ci/run's time on a 2-core machine. MTL_BIO_NEWEST_MARK="not notebook" runs every slow test here too (the GitHub workflow).
 # Usage: bash .ci/newest_stack.sh [VENV]   (phase "install" or "test" as a second argument runs one half)
 set -euo pipefail

@@ -6,17 +6,12 @@ import contextlib, io, subprocess, sys, traceback, warnings
 from types import SimpleNamespace
 
 def pytest_configure(config):
-    config.addinivalue_line('markers', "notebook: executes a tutorial notebook through papermill (the README's test command runs these; "
-                                       ".ci/newest_stack.sh, on the newest fastai/fastcore, runs -m 'not notebook and (not slow or newest)')")
-    config.addinivalue_line('markers', "slow: an end-to-end check that trains, starts processes or runs a notebook (every notebook test is slow too); "
-                                       "the README's test command runs them, -m 'not slow' is the quick tier")
-    config.addinivalue_line('markers', "newest: a slow check that .ci/newest_stack.sh runs on the newest fastai/fastcore too (every *-demo command, "
-                                       "a two-process run); its other slow checks run on the development stack only")
-
-def pytest_collection_modifyitems(config, items):
-    import pytest
-    for item in items:
-        if item.get_closest_marker('notebook'): item.add_marker(pytest.mark.slow)
+    config.addinivalue_line('markers', "notebook: executes a tutorial notebook through papermill (.ci/newest_stack.sh, on the newest "
+                                       "fastai/fastcore, leaves these out: -m 'not notebook and (not slow or newest)')")
+    config.addinivalue_line('markers', "slow: the slow tier: an end-to-end check that trains a pipeline, starts processes or runs a pipeline "
+                                       "notebook through papermill; -m 'not slow' is the quick tier, what CI runs (the README's test command)")
+    config.addinivalue_line('markers', "newest: a slow check that .ci/newest_stack.sh runs on the newest fastai/fastcore in CI too (every "
+                                       "*-demo command, a two-process run); the other slow checks run in the slow tier only")
 
 _TIMES = {}   # test file -> [seconds in all, seconds of slow tests, tests]
 

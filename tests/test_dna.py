@@ -10,6 +10,7 @@ from conftest import mtl, check_run_record
 ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_dna_notebook_learns_the_planted_motifs(tmp_path):
     out = tmp_path/'run'
     pm.execute_notebook(str(ROOT/'nbs'/'tutorials'/'dna_signals.ipynb'), str(tmp_path/'executed.ipynb'), kernel_name='python3',

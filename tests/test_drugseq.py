@@ -31,6 +31,7 @@ def _check_exports(folder, n_wells, n_genes, latent=32, scores=('pseudotime_z', 
     return w, c, g
 
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_tutorial_generated(tmp_path):
     "The planted strong perturbers lead the DMSO-distance ranking and the programme genes the gene importance"
     pm.execute_notebook(str(NB), str(tmp_path/'out.ipynb'), kernel_name='python3', progress_bar=False,

@@ -11,9 +11,10 @@ def test_readme_is_generated_from_index_notebook():
 def test_readme_quick_start_has_the_two_commands_ci_runs():
     readme = (ROOT/'README.md').read_text()
     assert 'pip install -e . && mtl_bio demo --out runs/demo' in readme
-    assert 'pip install -e ".[dev]" && nbdev_test --flags slow && pytest' in readme
+    assert 'pip install -e ".[dev]" && nbdev_test && pytest -m \'not slow\'' in readme
+    assert 'nbdev_test --flags slow && pytest -m slow' in readme   # the slow tier, named beside it
     ci = (ROOT/'.ci'/'run').read_text()
-    assert 'nbdev_test --flags slow --timing && pytest' in ci and '-e ".[dev]"' in ci
+    assert "nbdev_test --timing && pytest -m 'not slow'" in ci and '-e ".[dev]"' in ci
 
 def test_console_script_and_version_are_declared():
     import mtl_bio

@@ -14,6 +14,7 @@ def _run(tmp_path, **params):
     return tmp_path/'nb'
 
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_tutorial_generated(tmp_path):
     out = _run(tmp_path)
     m = json.loads((out/'run'/'metrics.json').read_text())['test']
@@ -26,6 +27,7 @@ def test_tutorial_generated(tmp_path):
     assert (folds.groupby('identity_group').fold.nunique() == 1).all()
 
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_tutorial_tiny_esm2(tmp_path):
     "The ESM-2 path end to end with a tiny random ESM2: embeddings cached, a second run computes nothing"
     out = _run(tmp_path, embedding='esm2', epochs=3, cv_folds=0)
@@ -41,6 +43,7 @@ def test_tutorial_tiny_esm2(tmp_path):
 
 @pytest.mark.skipif(not MARTS.exists(), reason=f"real MARTS-DB not found at {MARTS} (set MTL_BIO_DATA to the shared data folder)")
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_tutorial_real_marts(tmp_path):
     "The tutorial on 500 real MARTS-DB enzymes (a seeded sample, to keep the suite short; the full-size figures come from bench/tps_cv.py)"
     r = pd.read_csv(MARTS)

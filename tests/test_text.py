@@ -12,6 +12,7 @@ def _config(folder, **sections):
     return example_config(folder, **{'train': {'epochs': 10, 'quiet': True}, **sections})
 
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_tutorial(tmp_path):
     "The heads beat the majority class on held-out sentences, with and without missing labels"
     pm.execute_notebook(str(NB), str(tmp_path/'out.ipynb'), kernel_name='python3', progress_bar=False,
@@ -238,6 +239,7 @@ def test_local_encoder_folder(tmp_path):
     assert mtl('text-predict', '--config', conf, '--out', tmp_path/'o').returncode == 0
 
 @pytest.mark.notebook
+@pytest.mark.slow
 def test_tweeteval_tutorial(tmp_path):
     "The TweetEval tutorial runs under papermill on a small slice: each task scored by its official metric on its validation part"
     pm.execute_notebook(str(ROOT/'nbs'/'tutorials'/'sentence_tweeteval.ipynb'), str(tmp_path/'out.ipynb'), kernel_name='python3', progress_bar=False,
