@@ -7,7 +7,8 @@ row prints each task's headline metric on the run's first-reported part (test, e
 
     python bench/mtl_gain.py [--pipelines dna,dna_fragments,drugseq,tps,text,text_finetune] [--methods fixed,pcgrad,famo,heads] [--epochs N] [--out runs/bench_mtl_gain] [--singles DIR] [--seeds 0,1,2]
 
-A method is a train.weighting (fixed, uncertainty, pcgrad, famo; famo is the sequence pipeline's default, fixed every other's) or one of METHODS below, or several joined by '+':
+A method is a train.weighting (fixed, uncertainty, pcgrad, famo; famo is the sequence pipeline's default, fixed every other's), one of METHODS below
+or any train setting as KEY=VALUE (encoder_lr=6e-5), or several joined by '+':
 heads (a private hidden layer in every head; DRUG-seq: architecture.head_hidden), per_task / mixed (train.batches), shared_epoch (train.best_epoch: shared),
 idle_step (train.idle_heads: step, a head steps also on batches without its labels), rows (sentences: train.task_weights rows), mean_monitor (train.monitor: tasks_mean; the single-task models then stop on their own metric);
 `--methods fixed,mixed+shared_epoch` prints the sentence pipeline's default beside its default before. --singles DIR takes
@@ -36,11 +37,17 @@ METHODS = {'heads': ({}, {'head_hidden': 64}),   # fixed weighting, each head wi
 
 SEED = {}   # train.seed of the rows being trained (--seeds); empty: each pipeline's default
 
+def _value(v:str):
+    "A KEY=VALUE method's value: JSON (6e-5, 3, true, null), else the string"
+    try: return json.loads(v)
+    except json.JSONDecodeError: return v
+
 def _method(method:str)->tuple:
-    "A method's train settings and the model settings it adds: a train.weighting name or one of METHODS, or several joined by '+' (mixed+shared_epoch)"
+    "A method's train settings and the model settings it adds: a train.weighting name, one of METHODS or a train setting KEY=VALUE, or several joined by '+' (mixed+shared_epoch, mixed+encoder_lr=6e-5)"
     train, model = {'weighting': 'fixed', **SEED}, {}
     for part in method.split('+'):
-        t, m = METHODS.get(part, ({'weighting': part}, {}))
+        if '=' in part: k, v = part.split('=', 1); t, m = {k: _value(v)}, {}
+        else: t, m = METHODS.get(part, ({'weighting': part}, {}))
         train.update(t); model.update(m)
     return train, model
 
